@@ -1,0 +1,20 @@
+#pragma once
+
+// The one exit-code table of the drvaudit command (DESIGN.md §6). Values stay below 126 so that
+// POSIX shells never confuse them with signals or "command not found".
+namespace drvaudit {
+
+enum class ExitCode : int {
+  ok = 0,                  // done, or nothing to do
+  error = 1,               // the operation failed (bad input, I/O, internal error)
+  usage = 2,               // the command line was wrong
+  unsupported = 3,         // not possible on this platform or machine
+  needs_admin = 4,         // the operation needs administrator/root rights
+  busy = 5,                // another drvaudit holds the lock
+  updates_available = 10,  // audit found updates
+  reboot_required = 20,    // the change needs a reboot to take effect
+};
+
+constexpr int to_int(ExitCode code) { return static_cast<int>(code); }
+
+}  // namespace drvaudit

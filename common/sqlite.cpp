@@ -1,0 +1,121 @@
+#include "common/sqlite.hpp"
+
+#include <sqlite3.h>
+
+#include "common/error.hpp"
+
+namespace drvaudit::sqlite {
+
+namespace {
+[[noreturn]] void fail(sqlite3* db, std::string_view what) {
+  throw Error("SQLite: " + std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
+}
+}  // namespace
+
+void Database::Closer::operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
+void Statement::Finalizer::operator()(sqlite3_stmt* stmt) const noexcept { sqlite3_finalize(stmt); }
+
+Database::Database(const std::filesystem::path& file, Mode mode) {
+  const int flags = mode == Mode::read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(file.string().c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+  db_.reset(raw);  // owned even on failure: sqlite3_open_v2 allocates a handle to report the error
+  if (rc != SQLITE_OK) fail(raw, "cannot open " + file.string());
+  sqlite3_extended_result_codes(raw, 1);
+  // Another drvaudit process may hold a write lock briefly (a scheduled audit); wait rather than fail.
+  sqlite3_busy_timeout(raw, 5000);
+}
+
+void Database::exec(std::string_view sql) {
+  char* message = nullptr;
+  const std::string text(sql);
+  if (sqlite3_exec(db_.get(), text.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+    std::string why = message ? message : "unknown error";
+    sqlite3_free(message);
+    throw Error("SQLite: " + why + " in: " + text.substr(0, 200));
+  }
+}
+
+Statement Database::prepare(std::string_view sql) {
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db_.get(), sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) != SQLITE_OK) {
+    fail(db_.get(), "cannot prepare '" + std::string(sql.substr(0, 200)) + "'");
+  }
+  return Statement(db_.get(), stmt, std::string(sql));
+}
+
+std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_.get()); }
+int Database::changes() const { return sqlite3_changes(db_.get()); }
+
+Statement::Statement(sqlite3* db, sqlite3_stmt* stmt, std::string sql) : db_(db), stmt_(stmt), sql_(std::move(sql)) {}
+
+Statement& Statement::bind(int index, std::int64_t value) {
+  if (sqlite3_bind_int64(stmt_.get(), index, value) != SQLITE_OK) fail(db_, "bind in " + sql_);
+  return *this;
+}
+
+Statement& Statement::bind(int index, double value) {
+  if (sqlite3_bind_double(stmt_.get(), index, value) != SQLITE_OK) fail(db_, "bind in " + sql_);
+  return *this;
+}
+
+Statement& Statement::bind(int index, std::string_view value) {
+  if (sqlite3_bind_text64(stmt_.get(), index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8) != SQLITE_OK) {
+    fail(db_, "bind in " + sql_);
+  }
+  return *this;
+}
+
+Statement& Statement::bind_null(int index) {
+  if (sqlite3_bind_null(stmt_.get(), index) != SQLITE_OK) fail(db_, "bind in " + sql_);
+  return *this;
+}
+
+bool Statement::step() {
+  const int rc = sqlite3_step(stmt_.get());
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  fail(db_, "step in " + sql_.substr(0, 200));
+}
+
+void Statement::run() {
+  while (step()) {
+  }
+  reset();
+}
+
+void Statement::reset() {
+  sqlite3_reset(stmt_.get());
+  sqlite3_clear_bindings(stmt_.get());
+}
+
+std::int64_t Statement::column_int(int index) const { return sqlite3_column_int64(stmt_.get(), index); }
+double Statement::column_double(int index) const { return sqlite3_column_double(stmt_.get(), index); }
+
+std::string Statement::column_text(int index) const {
+  const auto* text = sqlite3_column_text(stmt_.get(), index);
+  if (!text) return {};
+  return std::string(reinterpret_cast<const char*>(text),
+                     static_cast<std::size_t>(sqlite3_column_bytes(stmt_.get(), index)));
+}
+
+bool Statement::column_is_null(int index) const { return sqlite3_column_type(stmt_.get(), index) == SQLITE_NULL; }
+
+Transaction::Transaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+
+Transaction::~Transaction() {
+  if (!done_) {
+    try {
+      db_.exec("ROLLBACK");
+    } catch (...) {
+      // A failed rollback leaves SQLite to roll back when the connection closes.
+    }
+  }
+}
+
+void Transaction::commit() {
+  db_.exec("COMMIT");
+  done_ = true;
+}
+
+}  // namespace drvaudit::sqlite

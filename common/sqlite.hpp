@@ -1,0 +1,88 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+// A thin RAII layer over SQLite: one owner per connection and statement, errors as
+// drvaudit::Error carrying SQLite's own message and the SQL that failed.
+namespace drvaudit::sqlite {
+
+class Statement;
+
+class Database {
+ public:
+  enum class Mode { read_only, read_write_create };
+
+  Database(const std::filesystem::path& file, Mode mode = Mode::read_write_create);
+  Database(Database&&) noexcept = default;
+  Database& operator=(Database&&) noexcept = default;
+
+  // Runs one or more statements that return no rows (schema, pragmas).
+  void exec(std::string_view sql);
+  Statement prepare(std::string_view sql);
+  std::int64_t last_insert_rowid() const;
+  int changes() const;  // rows changed by the last statement
+  sqlite3* handle() const { return db_.get(); }
+
+ private:
+  struct Closer {
+    void operator()(sqlite3* db) const noexcept;
+  };
+  std::unique_ptr<sqlite3, Closer> db_;
+};
+
+class Statement {
+ public:
+  Statement(Statement&&) noexcept = default;
+  Statement& operator=(Statement&&) noexcept = default;
+
+  // Parameters are 1-based, as in SQLite.
+  Statement& bind(int index, std::int64_t value);
+  Statement& bind(int index, double value);
+  Statement& bind(int index, std::string_view value);
+  Statement& bind_null(int index);
+
+  // Returns true when a row is available, false when the statement is done.
+  bool step();
+  // Runs a statement that returns no rows.
+  void run();
+  void reset();
+
+  std::int64_t column_int(int index) const;
+  double column_double(int index) const;
+  std::string column_text(int index) const;
+  bool column_is_null(int index) const;
+
+ private:
+  friend class Database;
+  Statement(sqlite3* db, sqlite3_stmt* stmt, std::string sql);
+  struct Finalizer {
+    void operator()(sqlite3_stmt* stmt) const noexcept;
+  };
+  sqlite3* db_;
+  std::unique_ptr<sqlite3_stmt, Finalizer> stmt_;
+  std::string sql_;
+};
+
+// Commits on commit(); rolls back if destroyed before that (an exception, an early return).
+class Transaction {
+ public:
+  explicit Transaction(Database& db);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void commit();
+
+ private:
+  Database& db_;
+  bool done_ = false;
+};
+
+}  // namespace drvaudit::sqlite

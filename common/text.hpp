@@ -1,0 +1,35 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// Small ASCII string helpers shared by the parsers. They never depend on the C locale.
+namespace drvaudit::text {
+
+// These return views into their argument: a temporary std::string would leave them dangling, so
+// those overloads are deleted.
+std::string_view trim(std::string_view s);
+std::string_view trim(std::string&&) = delete;
+std::string to_upper(std::string_view s);
+std::string to_lower(std::string_view s);
+bool iequals(std::string_view a, std::string_view b);
+bool istarts_with(std::string_view s, std::string_view prefix);
+std::vector<std::string_view> split(std::string_view s, char sep);
+std::vector<std::string_view> split(std::string&&, char) = delete;
+
+// Valid UTF-8 for any bytes: each invalid sequence becomes U+FFFD. Device strings (USB product
+// names, ACPI descriptions) are firmware data and not always UTF-8.
+std::string sanitize_utf8(std::string_view bytes);
+
+// Parses an unsigned hexadecimal number, with or without a 0x prefix. Whitespace around it is
+// allowed; anything else, or a value above max, gives nullopt.
+std::optional<std::uint32_t> parse_hex(std::string_view s, std::uint32_t max = 0xFFFFFFFFu);
+std::optional<std::uint32_t> parse_decimal(std::string_view s, std::uint32_t max = 0xFFFFFFFFu);
+
+// Upper-case hexadecimal with a fixed number of digits, as Windows writes IDs.
+std::string hex(std::uint32_t value, int digits);
+
+}  // namespace drvaudit::text

@@ -1,0 +1,26 @@
+#include <catch2/catch.hpp>
+
+#include "common/text.hpp"
+
+namespace text = drvaudit::text;
+
+TEST_CASE("hex parsing accepts an optional 0x and rejects junk") {
+  CHECK(text::parse_hex("0x8086") == 0x8086u);
+  CHECK(text::parse_hex(" 06ed\n") == 0x06EDu);
+  CHECK_FALSE(text::parse_hex("0x").has_value());
+  CHECK_FALSE(text::parse_hex("12g4").has_value());
+  CHECK_FALSE(text::parse_hex("10000", 0xFFFF).has_value());
+  CHECK_FALSE(text::parse_hex("ffffffffff").has_value());
+  CHECK(text::hex(0x6ED, 4) == "06ED");
+  CHECK(text::hex(0x1234, 2) == "34");
+}
+
+TEST_CASE("device strings become valid UTF-8") {
+  CHECK(text::sanitize_utf8("plain") == "plain");
+  CHECK(text::sanitize_utf8("caf\xC3\xA9") == "caf\xC3\xA9");
+  CHECK(text::sanitize_utf8("\xA0x") == "\xEF\xBF\xBDx");                        // stray continuation byte
+  CHECK(text::sanitize_utf8("\xC3") == "\xEF\xBF\xBD");                          // truncated sequence
+  CHECK(text::sanitize_utf8("\xC0\xAF") == "\xEF\xBF\xBD\xEF\xBF\xBD");          // overlong '/'
+  CHECK(text::sanitize_utf8("\xED\xA0\x80").find("\xED") == std::string::npos);  // surrogate
+  CHECK(text::sanitize_utf8("\xF0\x9F\x98\x80") == "\xF0\x9F\x98\x80");
+}

@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""Reads drvaudit's CSV export back with Python's csv module, an independent RFC 4180 reader,
+and checks every cell against the snapshot it came from: quoting, CRLF row ends, the Excel BOM
+and formula neutralisation.
+
+usage: check_csv.py DRVAUDIT SNAPSHOT
+"""
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(value):
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def expected_rows(snapshot):
+    rows = []
+    for d in snapshot["devices"]:
+        drv = d["driver"] or {}
+        name = drv.get("inf") or drv.get("module") or drv.get("service") or ""
+        if not d["present"]:
+            status = "not present"
+        elif d["problem_code"]:
+            status = "problem %d" % d["problem_code"]
+        elif not d["driver"]:
+            status = "no driver"
+        else:
+            status = "OK"
+        row = [d["description"], d["class"], d["manufacturer"], d["bus"], d["instance_id"],
+               "; ".join(d["hardware_ids"]), "; ".join(d["compatible_ids"]), drv.get("provider", ""),
+               drv.get("version", ""), drv.get("date", ""), name, drv.get("service", ""), drv.get("signer", ""),
+               status, str(d["problem_code"]), "yes" if d["present"] else "no", d.get("location", ""),
+               d.get("firmware_version", "")]
+        rows.append([neutralised(c) for c in row])
+    return rows
+
+
+def export(drvaudit, snapshot_path, out, *extra):
+    with tempfile.TemporaryDirectory() as state:
+        subprocess.run([drvaudit, "--state-dir", state, "--snapshot", snapshot_path, "export", "--csv", out, *extra],
+                       check=True)
+    with open(out, "rb") as f:
+        return f.read()
+
+
+def check(raw, expected, excel):
+    failures = []
+    if excel != raw.startswith(b"\xef\xbb\xbf"):
+        failures.append("byte order mark present=%s, wanted %s" % (raw.startswith(b"\xef\xbb\xbf"), excel))
+    text = raw.decode("utf-8-sig")
+    if not text.endswith("\r\n"):
+        failures.append("the file does not end with CRLF")
+    rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    if rows[0][:3] != ["description", "class", "manufacturer"]:
+        failures.append("unexpected header %r" % rows[0])
+    body = rows[1:]
+    if len(body) != len(expected):
+        failures.append("%d rows, wanted %d" % (len(body), len(expected)))
+    for i, (got, want) in enumerate(zip(body, expected)):
+        if got != want:
+            for col, (g, w) in enumerate(zip(got, want)):
+                if g != w:
+                    failures.append("row %d column %s: got %r, wanted %r" % (i + 1, rows[0][col], g, w))
+            if len(got) != len(want):
+                failures.append("row %d has %d cells, wanted %d" % (i + 1, len(got), len(want)))
+    # Every record ends in CRLF: outside quoted fields no bare LF may appear.
+    in_quotes = False
+    for j, ch in enumerate(text):
+        if ch == '"':
+            in_quotes = not in_quotes
+        elif ch == "\n" and not in_quotes and (j == 0 or text[j - 1] != "\r"):
+            failures.append("bare LF at offset %d" % j)
+            break
+    return failures
+
+
+def main():
+    drvaudit, snapshot_path = sys.argv[1], sys.argv[2]
+    with open(snapshot_path, encoding="utf-8") as f:
+        expected = expected_rows(json.load(f))
+    failures = []
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "inventory.csv")
+        failures += check(export(drvaudit, snapshot_path, out), expected, excel=False)
+        failures += ["--excel: " + m for m in check(export(drvaudit, snapshot_path, out, "--excel"), expected, excel=True)]
+    for m in failures:
+        print("FAIL:", m)
+    print("%d passed, %d failed" % (1 if not failures else 0, 1 if failures else 0))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

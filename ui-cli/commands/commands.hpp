@@ -1,0 +1,14 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "common/exit_code.hpp"
+#include "ui-cli/app_context.hpp"
+
+// Each command adds its subcommand to the app; its callback runs the command and records the exit code.
+namespace drvaudit::commands {
+
+void add_scan(CLI::App& app, const GlobalOptions& globals, ExitCode& exit_code);
+void add_export(CLI::App& app, const GlobalOptions& globals, ExitCode& exit_code);
+
+}  // namespace drvaudit::commands

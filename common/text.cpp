@@ -35,6 +35,8 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+std::string trimmed(std::string_view s) { return std::string(trim(s)); }
+
 std::string to_upper(std::string_view s) {
   std::string out(s);
   std::transform(out.begin(), out.end(), out.begin(), upper);
@@ -80,32 +82,48 @@ std::optional<std::uint32_t> parse_decimal(std::string_view s, std::uint32_t max
   return parse_digits(trim(s), 10, max);
 }
 
+std::size_t utf8_sequence_length(std::string_view in, std::size_t i) {
+  const auto c = static_cast<unsigned char>(in[i]);
+  std::size_t len;
+  std::uint32_t cp, min;
+  if (c < 0x80) return 1;
+  if ((c & 0xE0) == 0xC0)
+    len = 2, cp = c & 0x1F, min = 0x80;
+  else if ((c & 0xF0) == 0xE0)
+    len = 3, cp = c & 0x0F, min = 0x800;
+  else if ((c & 0xF8) == 0xF0)
+    len = 4, cp = c & 0x07, min = 0x10000;
+  else
+    return 0;
+  if (i + len > in.size()) return 0;
+  for (std::size_t k = 1; k < len; ++k) {
+    const auto cc = static_cast<unsigned char>(in[i + k]);
+    if ((cc & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (cc & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return len;
+}
+
+bool is_valid_utf8(std::string_view in) {
+  for (std::size_t i = 0; i < in.size();) {
+    // ASCII runs dominate INF files: skip them without the full check.
+    if (static_cast<unsigned char>(in[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    const auto len = utf8_sequence_length(in, i);
+    if (len == 0) return false;
+    i += len;
+  }
+  return true;
+}
+
 std::string sanitize_utf8(std::string_view in) {
   std::string out;
   out.reserve(in.size());
-  std::size_t i = 0;
-  while (i < in.size()) {
-    const auto c = static_cast<unsigned char>(in[i]);
-    std::size_t len = 0;
-    std::uint32_t min = 0;
-    if (c < 0x80)
-      len = 1;
-    else if ((c & 0xE0) == 0xC0)
-      len = 2, min = 0x80;
-    else if ((c & 0xF0) == 0xE0)
-      len = 3, min = 0x800;
-    else if ((c & 0xF8) == 0xF0)
-      len = 4, min = 0x10000;
-    bool ok = len > 0 && i + len <= in.size();
-    std::uint32_t cp = len == 1 ? c : (len == 2 ? c & 0x1F : (len == 3 ? c & 0x0F : c & 0x07));
-    for (std::size_t k = 1; ok && k < len; ++k) {
-      const auto cc = static_cast<unsigned char>(in[i + k]);
-      ok = (cc & 0xC0) == 0x80;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    // Reject overlong forms, surrogates and values past U+10FFFF.
-    if (ok && len > 1 && (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))) ok = false;
-    if (ok) {
+  for (std::size_t i = 0; i < in.size();) {
+    if (const auto len = utf8_sequence_length(in, i)) {
       out.append(in.substr(i, len));
       i += len;
     } else {
@@ -114,6 +132,24 @@ std::string sanitize_utf8(std::string_view in) {
     }
   }
   return out;
+}
+
+void append_utf8(std::string& out, std::uint32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
 }
 
 std::string hex(std::uint32_t value, int digits) {

@@ -13,6 +13,8 @@ namespace drvaudit::text {
 // those overloads are deleted.
 std::string_view trim(std::string_view s);
 std::string_view trim(std::string&&) = delete;
+// An owning trim, for temporaries.
+std::string trimmed(std::string_view s);
 std::string to_upper(std::string_view s);
 std::string to_lower(std::string_view s);
 bool iequals(std::string_view a, std::string_view b);
@@ -23,6 +25,11 @@ std::vector<std::string_view> split(std::string&&, char) = delete;
 // Valid UTF-8 for any bytes: each invalid sequence becomes U+FFFD. Device strings (USB product
 // names, ACPI descriptions) are firmware data and not always UTF-8.
 std::string sanitize_utf8(std::string_view bytes);
+bool is_valid_utf8(std::string_view bytes);
+// Length of the well-formed UTF-8 sequence starting at bytes[i], or 0 when it is not one
+// (overlong forms, surrogates and values past U+10FFFF are not well-formed).
+std::size_t utf8_sequence_length(std::string_view bytes, std::size_t i);
+void append_utf8(std::string& out, std::uint32_t code_point);
 
 // Parses an unsigned hexadecimal number, with or without a 0x prefix. Whitespace around it is
 // allowed; anything else, or a value above max, gives nullopt.

@@ -40,6 +40,7 @@ struct Device {
   std::uint32_t problem_code = 0;           // Windows CM_PROB_*; 0 = none
   bool present = true;
   std::string firmware_version;           // where the platform shows it
+  std::string modalias;                   // Linux: the kernel's module alias key; "" elsewhere
   std::optional<InstalledDriver> driver;  // nullopt: no driver bound
 
   friend bool operator==(const Device&, const Device&) = default;

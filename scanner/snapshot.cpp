@@ -107,7 +107,7 @@ class Reader {
     if (!j.is_object()) fail(path, "expected a device object");
     only_keys(j, path,
               {"instance_id", "parent_id", "bus", "class", "class_guid", "description", "manufacturer", "location",
-               "hardware_ids", "compatible_ids", "problem_code", "present", "firmware_version", "driver"});
+               "hardware_ids", "compatible_ids", "problem_code", "present", "firmware_version", "modalias", "driver"});
     Device d;
     d.instance_id = string_at(j, path, "instance_id", true);
     if (d.instance_id.empty()) fail(path + "/instance_id", "must not be empty");
@@ -129,6 +129,7 @@ class Reader {
     if (!present.is_boolean()) fail(path + "/present", "expected true or false");
     d.present = present.get<bool>();
     d.firmware_version = string_at(j, path, "firmware_version", false);
+    d.modalias = string_at(j, path, "modalias", false);
     const json& driver_json = member(j, path, "driver", true);
     if (!driver_json.is_null()) d.driver = driver(driver_json, path + "/driver");
     return d;
@@ -186,6 +187,7 @@ ordered_json device_to_json(const Device& d) {
   j["problem_code"] = d.problem_code;
   j["present"] = d.present;
   j["firmware_version"] = d.firmware_version;
+  j["modalias"] = d.modalias;
   j["driver"] = d.driver ? driver_to_json(*d.driver) : ordered_json(nullptr);
   return j;
 }

@@ -26,6 +26,7 @@ class AppContext {
   const Paths& paths() const { return paths_; }
   const GlobalOptions& options() const { return options_; }
   std::unique_ptr<DeviceSource> device_source() const;
+  std::filesystem::path catalog_file() const { return paths_.state_dir / "catalog.db"; }
 
  private:
   GlobalOptions options_;

@@ -34,6 +34,8 @@ int run(int argc, char** argv) {
   ExitCode exit_code = ExitCode::ok;
   drvaudit::commands::add_scan(app, globals, exit_code);
   drvaudit::commands::add_export(app, globals, exit_code);
+  drvaudit::commands::add_audit(app, globals, exit_code);
+  drvaudit::commands::add_catalog(app, globals, exit_code);
 
   try {
     app.parse(argc, argv);

@@ -179,6 +179,7 @@ Inventory SysfsSource::scan() {
     d.hardware_ids = std::move(id.ids.hardware_ids);
     d.compatible_ids = std::move(id.ids.compatible_ids);
     d.firmware_version = id.firmware_version;
+    d.modalias = sysfs::modalias_of(f.node);
     // A single-interface USB device is bound to the generic "usb" driver; its function driver
     // sits on the interface and is what Windows would show (or nothing, when the interface is unbound).
     const Node& driver_node = id.driver_node ? *id.driver_node : f.node;

@@ -10,5 +10,7 @@ namespace drvaudit::commands {
 
 void add_scan(CLI::App& app, const GlobalOptions& globals, ExitCode& exit_code);
 void add_export(CLI::App& app, const GlobalOptions& globals, ExitCode& exit_code);
+void add_catalog(CLI::App& app, const GlobalOptions& globals, ExitCode& exit_code);
+void add_audit(CLI::App& app, const GlobalOptions& globals, ExitCode& exit_code);
 
 }  // namespace drvaudit::commands

@@ -1,0 +1,301 @@
+#include "catalog/catalog_store.hpp"
+
+#include "common/error.hpp"
+#include "common/text.hpp"
+
+namespace drvaudit::catalog {
+
+namespace {
+constexpr int kSchemaVersion = 1;
+
+constexpr const char* kSchema = R"SQL(
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sources(
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  location TEXT NOT NULL UNIQUE,
+  last_indexed TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL DEFAULT 'new');
+CREATE TABLE IF NOT EXISTS files(
+  id INTEGER PRIMARY KEY,
+  source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+  path TEXT NOT NULL UNIQUE,
+  size INTEGER NOT NULL,
+  mtime INTEGER NOT NULL,
+  sha256 TEXT NOT NULL,
+  status TEXT NOT NULL,
+  message TEXT NOT NULL DEFAULT '');
+CREATE INDEX IF NOT EXISTS files_by_source ON files(source_id);
+CREATE TABLE IF NOT EXISTS packages(
+  id INTEGER PRIMARY KEY,
+  file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+  inf_name TEXT NOT NULL,
+  provider TEXT NOT NULL,
+  class TEXT NOT NULL,
+  class_guid TEXT NOT NULL,
+  catalog_file TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS packages_by_file ON packages(file_id);
+CREATE INDEX IF NOT EXISTS packages_by_inf ON packages(inf_name COLLATE NOCASE);
+CREATE TABLE IF NOT EXISTS models(
+  id INTEGER PRIMARY KEY,
+  package_id INTEGER NOT NULL REFERENCES packages(id) ON DELETE CASCADE,
+  manufacturer TEXT NOT NULL,
+  description TEXT NOT NULL,
+  install_section TEXT NOT NULL,
+  ddinstall_section TEXT NOT NULL,
+  nt_extension INTEGER NOT NULL,
+  hardware_id TEXT NOT NULL,
+  compatible_ids TEXT NOT NULL,
+  feature_score INTEGER NOT NULL,
+  driver_date TEXT NOT NULL,
+  driver_version TEXT NOT NULL,
+  line INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS models_by_package ON models(package_id);
+CREATE TABLE IF NOT EXISTS model_ids(
+  id_upper TEXT NOT NULL,
+  model_id INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
+  PRIMARY KEY(id_upper, model_id)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS model_ids_by_model ON model_ids(model_id);
+)SQL";
+
+std::string join_ids(const std::vector<std::string>& ids) {
+  std::string out;
+  for (const auto& id : ids) {
+    if (!out.empty()) out += '\n';
+    out += id;
+  }
+  return out;
+}
+
+std::vector<std::string> split_ids(const std::string& joined) {
+  std::vector<std::string> out;
+  if (joined.empty()) return out;
+  for (auto part : text::split(joined, '\n')) out.emplace_back(part);
+  return out;
+}
+}  // namespace
+
+Store::Store(const std::filesystem::path& file, Mode mode)
+    : db_([&] {
+        if (mode == Mode::read_only && !std::filesystem::exists(file)) {
+          empty_ = true;
+          return sqlite::Database(":memory:");
+        }
+        if (mode == Mode::read_write)
+          std::filesystem::create_directories(file.parent_path().empty() ? "." : file.parent_path());
+        return sqlite::Database(file, mode == Mode::read_only ? sqlite::Database::Mode::read_only
+                                                              : sqlite::Database::Mode::read_write_create);
+      }()) {
+  db_.exec("PRAGMA foreign_keys = ON");
+  if (mode == Mode::read_write) {
+    // WAL: an audit can read while an index runs; an interrupted index leaves the last commit.
+    db_.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL");
+  }
+  if (mode == Mode::read_write || empty_) {
+    db_.exec(kSchema);
+    auto version = db_.prepare("SELECT value FROM meta WHERE key = 'schema_version'");
+    if (!version.step()) {
+      db_.prepare("INSERT INTO meta(key, value) VALUES('schema_version', ?1)")
+          .bind(1, std::to_string(kSchemaVersion))
+          .run();
+    } else if (version.column_text(0) != std::to_string(kSchemaVersion)) {
+      throw Error("catalog " + file.string() + " has schema version " + version.column_text(0) +
+                  "; this drvaudit uses " + std::to_string(kSchemaVersion) + ". Remove it and index again.");
+    }
+  }
+}
+
+std::optional<inf::TargetOs> Store::target() const {
+  auto q = db_.prepare("SELECT value FROM meta WHERE key = 'target'");
+  if (!q.step()) return std::nullopt;
+  const std::string value = q.column_text(0);
+  const auto parts = text::split(value, ' ');
+  if (parts.size() != 2) return std::nullopt;
+  return inf::TargetOs::parse(parts[0], parts[1]);
+}
+
+void Store::set_target(const inf::TargetOs& target) {
+  db_.prepare("INSERT INTO meta(key, value) VALUES('target', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+      .bind(1, target.to_string())
+      .run();
+}
+
+std::int64_t Store::ensure_source(const std::string& kind, const std::string& location) {
+  auto find = db_.prepare("SELECT id FROM sources WHERE location = ?1");
+  find.bind(1, location);
+  if (find.step()) return find.column_int(0);
+  db_.prepare("INSERT INTO sources(kind, location) VALUES(?1, ?2)").bind(1, kind).bind(2, location).run();
+  return db_.last_insert_rowid();
+}
+
+void Store::record_source_result(std::int64_t source_id, const std::string& status, const std::string& when) {
+  db_.prepare("UPDATE sources SET status = ?1, last_indexed = ?2 WHERE id = ?3")
+      .bind(1, status)
+      .bind(2, when)
+      .bind(3, source_id)
+      .run();
+}
+
+std::vector<SourceInfo> Store::sources() const {
+  auto q = db_.prepare(R"SQL(
+    SELECT s.id, s.kind, s.location, s.last_indexed, s.status,
+           (SELECT count(*) FROM files f WHERE f.source_id = s.id),
+           (SELECT count(*) FROM packages p JOIN files f ON f.id = p.file_id WHERE f.source_id = s.id),
+           (SELECT count(*) FROM files f WHERE f.source_id = s.id AND f.status = 'template'),
+           (SELECT count(*) FROM files f WHERE f.source_id = s.id AND f.status IN ('error', 'not_inf'))
+    FROM sources s ORDER BY s.id)SQL");
+  std::vector<SourceInfo> out;
+  while (q.step()) {
+    out.push_back({q.column_int(0), q.column_text(1), q.column_text(2), q.column_text(3), q.column_text(4),
+                   q.column_int(5), q.column_int(6), q.column_int(7), q.column_int(8)});
+  }
+  return out;
+}
+
+Stats Store::stats() const {
+  auto count = [&](const char* sql) {
+    auto q = db_.prepare(sql);
+    return q.step() ? q.column_int(0) : 0;
+  };
+  Stats s;
+  s.sources = count("SELECT count(*) FROM sources");
+  s.files = count("SELECT count(*) FROM files");
+  s.packages = count("SELECT count(*) FROM packages");
+  s.models = count("SELECT count(*) FROM models");
+  s.ids = count("SELECT count(*) FROM model_ids");
+  s.templates = count("SELECT count(*) FROM files WHERE status = 'template'");
+  s.failures = count("SELECT count(*) FROM files WHERE status IN ('error', 'not_inf')");
+  if (auto t = target()) s.target = t->to_string();
+  return s;
+}
+
+std::vector<std::pair<std::string, FileRecord>> Store::files_of(std::int64_t source_id) const {
+  auto q = db_.prepare("SELECT path, id, size, mtime, sha256 FROM files WHERE source_id = ?1");
+  q.bind(1, source_id);
+  std::vector<std::pair<std::string, FileRecord>> out;
+  while (q.step())
+    out.push_back({q.column_text(0), {q.column_int(1), q.column_int(2), q.column_int(3), q.column_text(4)}});
+  return out;
+}
+
+void Store::touch_file(std::int64_t file_id, std::int64_t size, std::int64_t mtime) {
+  db_.prepare("UPDATE files SET size = ?1, mtime = ?2 WHERE id = ?3")
+      .bind(1, size)
+      .bind(2, mtime)
+      .bind(3, file_id)
+      .run();
+}
+
+void Store::remove_file(std::int64_t file_id) { db_.prepare("DELETE FROM files WHERE id = ?1").bind(1, file_id).run(); }
+
+void Store::put_file(std::int64_t source_id, const std::string& path, std::int64_t size, std::int64_t mtime,
+                     const std::string& sha256, const std::string& status, const std::string& message,
+                     const inf::DriverPackage* package) {
+  db_.prepare("DELETE FROM files WHERE path = ?1").bind(1, path).run();
+  db_.prepare(
+         "INSERT INTO files(source_id, path, size, mtime, sha256, status, message) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+      .bind(1, source_id)
+      .bind(2, path)
+      .bind(3, size)
+      .bind(4, mtime)
+      .bind(5, sha256)
+      .bind(6, status)
+      .bind(7, message)
+      .run();
+  if (!package) return;
+  const auto file_id = db_.last_insert_rowid();
+  db_.prepare(
+         "INSERT INTO packages(file_id, inf_name, provider, class, class_guid, catalog_file) VALUES(?1, ?2, ?3, ?4, "
+         "?5, ?6)")
+      .bind(1, file_id)
+      .bind(2, package->inf_name)
+      .bind(3, package->provider)
+      .bind(4, package->class_name)
+      .bind(5, package->class_guid)
+      .bind(6, package->catalog_file)
+      .run();
+  const auto package_id = db_.last_insert_rowid();
+  auto model = db_.prepare(R"SQL(INSERT INTO models(package_id, manufacturer, description, install_section,
+      ddinstall_section, nt_extension, hardware_id, compatible_ids, feature_score, driver_date, driver_version, line)
+      VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12))SQL");
+  auto id = db_.prepare("INSERT OR IGNORE INTO model_ids(id_upper, model_id) VALUES(?1, ?2)");
+  for (const auto& m : package->models) {
+    model.bind(1, package_id)
+        .bind(2, m.manufacturer)
+        .bind(3, m.description)
+        .bind(4, m.install_section)
+        .bind(5, m.ddinstall_section)
+        .bind(6, std::int64_t{m.nt_extension})
+        .bind(7, m.hardware_id)
+        .bind(8, join_ids(m.compatible_ids))
+        .bind(9, std::int64_t{m.feature_score})
+        .bind(10, m.driver_ver.date.to_iso())
+        .bind(11, m.driver_ver.version.to_string())
+        .bind(12, std::int64_t{m.line});
+    model.run();
+    const auto model_id = db_.last_insert_rowid();
+    auto add = [&](const std::string& device_id) {
+      if (device_id.empty()) return;
+      id.bind(1, text::to_upper(device_id)).bind(2, model_id);
+      id.run();
+    };
+    add(m.hardware_id);
+    for (const auto& c : m.compatible_ids) add(c);
+  }
+}
+
+namespace {
+constexpr const char* kEntryColumns =
+    "SELECT m.id, s.location, f.path, p.inf_name, p.provider, p.class, p.class_guid, p.catalog_file, m.manufacturer, "
+    "m.description, m.install_section, m.ddinstall_section, m.nt_extension, m.hardware_id, m.compatible_ids, "
+    "m.feature_score, m.driver_date, m.driver_version, m.line "
+    "FROM models m JOIN packages p ON p.id = m.package_id JOIN files f ON f.id = p.file_id "
+    "JOIN sources s ON s.id = f.source_id ";
+}  // namespace
+
+std::vector<Entry> Store::read_entries(sqlite::Statement& q) const {
+  std::vector<Entry> out;
+  while (q.step()) {
+    Entry e;
+    e.model_id = q.column_int(0);
+    e.source = q.column_text(1);
+    e.path = q.column_text(2);
+    e.inf_name = q.column_text(3);
+    e.provider = q.column_text(4);
+    e.class_name = q.column_text(5);
+    e.class_guid = q.column_text(6);
+    e.catalog_file = q.column_text(7);
+    e.manufacturer = q.column_text(8);
+    e.description = q.column_text(9);
+    e.install_section = q.column_text(10);
+    e.ddinstall_section = q.column_text(11);
+    e.nt_extension = q.column_int(12) != 0;
+    e.hardware_id = q.column_text(13);
+    e.compatible_ids = split_ids(q.column_text(14));
+    e.feature_score = static_cast<std::uint8_t>(q.column_int(15));
+    e.date = DriverDate::parse(q.column_text(16));
+    e.version = DriverVersion::try_parse(q.column_text(17)).value_or(DriverVersion());
+    e.line = static_cast<int>(q.column_int(18));
+    out.push_back(std::move(e));
+  }
+  q.reset();
+  return out;
+}
+
+std::vector<Entry> Store::lookup(std::string_view device_id) const {
+  if (!lookup_statement_) {
+    lookup_statement_.emplace(
+        db_.prepare(std::string(kEntryColumns) +
+                    "WHERE m.id IN (SELECT model_id FROM model_ids WHERE id_upper = ?1) ORDER BY f.path, m.line"));
+  }
+  lookup_statement_->bind(1, text::to_upper(text::trim(device_id)));
+  return read_entries(*lookup_statement_);
+}
+
+std::vector<Entry> Store::entries_of_inf(std::string_view inf_name) const {
+  auto q = db_.prepare(std::string(kEntryColumns) + "WHERE p.inf_name = ?1 COLLATE NOCASE ORDER BY f.path, m.line");
+  q.bind(1, inf_name);
+  return read_entries(q);
+}
+
+}  // namespace drvaudit::catalog

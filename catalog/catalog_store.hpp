@@ -1,0 +1,96 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "catalog/driver_package.hpp"
+#include "catalog/target_os.hpp"
+#include "common/sqlite.hpp"
+
+// The catalog: one SQLite database in the state folder (DESIGN.md §4) with sources, the files
+// they hold, the driver packages in them, their Models lines for the catalog's target OS, and an
+// index from upper-cased device ID to Models line.
+namespace drvaudit::catalog {
+
+struct SourceInfo {
+  std::int64_t id = 0;
+  std::string kind;      // "inf-folder", …
+  std::string location;  // folder path or URL
+  std::string last_indexed;
+  std::string status;  // "ok", or what went wrong
+  std::int64_t files = 0, packages = 0, templates = 0, failures = 0;
+};
+
+struct Stats {
+  std::int64_t sources = 0, files = 0, packages = 0, models = 0, ids = 0, templates = 0, failures = 0;
+  std::string target;
+};
+
+// One Models line with its package, as the audit and `catalog search` need it.
+struct Entry {
+  std::int64_t model_id = 0;
+  std::string source;
+  std::string path;  // the INF file
+  std::string inf_name;
+  std::string provider, class_name, class_guid, catalog_file;
+  std::string manufacturer, description, install_section, ddinstall_section;
+  bool nt_extension = false;
+  std::string hardware_id;
+  std::vector<std::string> compatible_ids;
+  std::uint8_t feature_score = 0xFF;
+  DriverDate date;
+  DriverVersion version;
+  int line = 0;
+  bool is_signed() const { return !catalog_file.empty(); }
+};
+
+// What the store knows about one file from the last index run.
+struct FileRecord {
+  std::int64_t id = 0;
+  std::int64_t size = 0;
+  std::int64_t mtime = 0;
+  std::string sha256;
+};
+
+class Store {
+ public:
+  enum class Mode { read_only, read_write };
+  // read_only on a missing database gives an empty catalog (nothing indexed yet).
+  Store(const std::filesystem::path& file, Mode mode);
+
+  std::optional<inf::TargetOs> target() const;
+  void set_target(const inf::TargetOs& target);
+
+  std::int64_t ensure_source(const std::string& kind, const std::string& location);
+  std::vector<SourceInfo> sources() const;
+  void record_source_result(std::int64_t source_id, const std::string& status, const std::string& when);
+  Stats stats() const;
+
+  // Files of a source, by path, for incremental indexing.
+  std::vector<std::pair<std::string, FileRecord>> files_of(std::int64_t source_id) const;
+  void touch_file(std::int64_t file_id, std::int64_t size, std::int64_t mtime);
+  void remove_file(std::int64_t file_id);
+  // Replaces whatever the file held. status: "indexed", "template", "not_inf", "error".
+  void put_file(std::int64_t source_id, const std::string& path, std::int64_t size, std::int64_t mtime,
+                const std::string& sha256, const std::string& status, const std::string& message,
+                const inf::DriverPackage* package);
+
+  std::vector<Entry> lookup(std::string_view device_id) const;
+  std::vector<Entry> entries_of_inf(std::string_view inf_name) const;
+
+  sqlite::Database& database() { return db_; }
+  bool empty() const { return empty_; }
+
+ private:
+  std::vector<Entry> read_entries(sqlite::Statement& query) const;
+
+  bool empty_ = false;  // declared before db_: db_'s initialiser sets it
+  // Queries do not change the catalog, but SQLite statements are stateful: the connection is mutable.
+  mutable sqlite::Database db_;
+  mutable std::optional<sqlite::Statement> lookup_statement_;
+};
+
+}  // namespace drvaudit::catalog

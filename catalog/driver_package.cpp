@@ -1,0 +1,252 @@
+#include "catalog/driver_package.hpp"
+
+#include <cctype>
+
+#include "common/hardware_id.hpp"
+#include "common/text.hpp"
+
+namespace drvaudit::inf {
+
+namespace {
+
+bool valid_signature(std::string_view s) {
+  return text::iequals(s, "$Windows NT$") || text::iequals(s, "$Chicago$") || text::iequals(s, "$Windows 95$");
+}
+
+// Build-time placeholders that mark an INF template: $ARCH$ (InfVerif/stampinf), $KMDFVERSION$,
+// #DRIVER_DATE# style, and autoconf @NAME@.
+std::optional<std::string> placeholder_in(std::string_view s) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char open = s[i];
+    if (open != '$' && open != '#' && open != '@') continue;
+    std::size_t j = i + 1;
+    while (j < s.size() && (std::isupper(static_cast<unsigned char>(s[j])) || s[j] == '_' ||
+                            std::isdigit(static_cast<unsigned char>(s[j])))) {
+      ++j;
+    }
+    if (j < s.size() && s[j] == open && j > i + 1) return std::string(s.substr(i, j - i + 1));
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> find_placeholder(const Document& doc) {
+  for (const auto& section : doc.sections()) {
+    const bool version = text::iequals(section.name, "Version");
+    for (const auto& line : section.lines) {
+      if (line.key) {
+        if (auto p = placeholder_in(*line.key)) return p;
+        if (version && text::iequals(*line.key, "Signature")) continue;  // "$Windows NT$" is not a placeholder
+      }
+      for (const auto& field : line.fields) {
+        if (auto p = placeholder_in(field)) return p;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::uint8_t> parse_feature_score(std::string_view text_value) {
+  auto s = text::trim(text_value);
+  if (!s.empty() && (s[0] == 'x' || s[0] == 'X')) s.remove_prefix(1);  // "xFD" is seen in the wild
+  const auto v = text::parse_hex(s, 0xFF);
+  if (!v) return std::nullopt;
+  return static_cast<std::uint8_t>(*v);
+}
+
+const Section* find_first(const Document& doc, const std::vector<std::string>& names, std::string* found) {
+  for (const auto& n : names) {
+    if (const Section* s = doc.section(n)) {
+      *found = s->name;
+      return s;
+    }
+  }
+  return nullptr;
+}
+
+// The Models section one [Manufacturer] line selects for the target, or "" for none.
+std::string choose_models_section(const std::string& base, const std::vector<std::string>& decorations,
+                                  const TargetOs& target) {
+  if (decorations.empty()) {
+    // Undecorated Models sections serve x86 only; every other platform must decorate.
+    return target.arch == "x86" ? base : std::string();
+  }
+  const std::string* best = nullptr;
+  std::tuple<int, int, int, int> best_key{-1, -1, -1, -1};
+  for (const auto& text_decoration : decorations) {
+    const auto d = parse_decoration(text_decoration);
+    if (!d || !applies(*d, target)) continue;
+    // Highest OS version wins; a build counts only at the exact OS version; an explicit
+    // architecture beats none.
+    const int build =
+        (d->major.value_or(0) == target.major && d->minor.value_or(0) == target.minor) ? d->build.value_or(0) : 0;
+    const std::tuple<int, int, int, int> key{d->major.value_or(0), d->minor.value_or(0), build,
+                                             d->arch.empty() ? 0 : 1};
+    if (key > best_key) {
+      best_key = key;
+      best = &text_decoration;
+    }
+  }
+  if (!best) return {};
+  return base + "." + *best;
+}
+
+}  // namespace
+
+DriverVer parse_driver_ver(const std::vector<std::string>& fields_in, std::vector<std::string>& problems) {
+  DriverVer out;
+  std::vector<std::string> fields;
+  for (const auto& f : fields_in) fields.emplace_back(text::trim(f));
+  if (fields.empty() || fields[0].empty()) {
+    problems.emplace_back("DriverVer has no date");
+    return out;
+  }
+  // A day-name prefix ("Tue 05/21/2022" or "Tue, 05/21/2022") is ignored.
+  std::string date = fields[0];
+  std::size_t next = 1;
+  if (!date.empty() && std::isalpha(static_cast<unsigned char>(date[0]))) {
+    const auto space = date.find_first_of(" \t");
+    if (space != std::string::npos) {
+      date = std::string(text::trim(std::string_view(date).substr(space)));
+    } else if (fields.size() > 1) {
+      date = fields[1];
+      next = 2;
+    }
+  }
+  out.date = DriverDate::parse(date);
+  if (out.date.is_zero())
+    problems.push_back("DriverVer date '" + date + "' is not a valid mm/dd/yyyy date; it counts as 00/00/0000");
+  if (next < fields.size() && !fields[next].empty()) {
+    if (auto v = DriverVersion::try_parse(fields[next])) {
+      out.version = *v;
+    } else {
+      problems.push_back("DriverVer version '" + fields[next] +
+                         "' is not w.x.y.z with fields up to 65535; it counts as 0.0.0.0");
+    }
+  }
+  return out;
+}
+
+DriverPackage load_package(std::string_view bytes, std::string inf_name, const TargetOs& target,
+                           std::uint16_t language) {
+  Document doc = Document::parse(bytes, language);
+  if (!doc.section("Version")) throw NotAnInf("not an INF file: no [Version] section");
+  const auto signature = doc.value("Version", "Signature");
+  if (!signature) throw NotAnInf("not an INF file: [Version] has no Signature");
+  if (!valid_signature(*signature)) {
+    throw NotAnInf("not an INF file: Signature is '" + *signature + "', not \"$Windows NT$\" or \"$Chicago$\"");
+  }
+
+  DriverPackage pkg;
+  pkg.inf_name = std::move(inf_name);
+  pkg.provider = doc.value("Version", "Provider").value_or("");
+  pkg.class_name = doc.value("Version", "Class").value_or("");
+  pkg.class_guid = text::to_lower(doc.value("Version", "ClassGuid").value_or(""));
+  for (const std::string& key : {std::string("CatalogFile") + platform_extension(target), std::string("CatalogFile.nt"),
+                                 std::string("CatalogFile")}) {
+    if (auto v = doc.value("Version", key); v && !v->empty()) {
+      pkg.catalog_file = *v;
+      break;
+    }
+  }
+  if (auto token = find_placeholder(doc)) {
+    pkg.template_reason = "unexpanded build placeholder " + *token + " (a template that the driver build fills in)";
+  }
+
+  const Section* version_section = doc.section("Version");
+  for (const auto& line : version_section->lines) {
+    if (!line.key || !text::iequals(doc.substitute(*line.key), "DriverVer")) continue;
+    std::vector<std::string> fields;
+    for (const auto& f : line.fields) fields.push_back(doc.substitute(f));
+    if (fields.empty() || text::trim(fields[0]).empty()) {
+      if (!pkg.template_reason) pkg.template_reason = "DriverVer is empty (stampinf fills it in at build time)";
+      break;
+    }
+    std::vector<std::string> problems;
+    pkg.driver_ver = parse_driver_ver(fields, problems);
+    pkg.has_driver_ver = true;
+    for (auto& p : problems) doc.add_diagnostic(line.number, p);
+    break;
+  }
+  if (!pkg.has_driver_ver && !pkg.template_reason)
+    doc.add_diagnostic(version_section->first_line, "[Version] has no DriverVer; the date counts as 00/00/0000");
+
+  const Section* manufacturer = doc.section("Manufacturer");
+  if (manufacturer) {
+    for (const auto& mline : manufacturer->lines) {
+      if (mline.fields.empty() || text::trim(mline.fields[0]).empty()) continue;
+      const std::string maker = mline.key ? doc.substitute(*mline.key) : std::string();
+      const std::string base = text::trimmed(doc.substitute(mline.fields[0]));
+      std::vector<std::string> decorations;
+      for (std::size_t i = 1; i < mline.fields.size(); ++i) {
+        std::string d = text::trimmed(doc.substitute(mline.fields[i]));
+        if (!d.empty()) decorations.push_back(std::move(d));
+      }
+      const std::string models_name = choose_models_section(base, decorations, target);
+      if (models_name.empty()) continue;
+      const Section* models = doc.section(models_name);
+      if (!models) {
+        doc.add_diagnostic(mline.number, "Models section [" + models_name + "] is missing");
+        continue;
+      }
+      for (const auto& line : models->lines) {
+        if (line.fields.empty()) continue;
+        ModelEntry e;
+        e.manufacturer = maker;
+        e.models_section = models->name;
+        e.description = line.key ? doc.substitute(*line.key) : std::string();
+        e.install_section = text::trimmed(doc.substitute(line.fields[0]));
+        e.line = line.number;
+        for (std::size_t i = 1; i < line.fields.size(); ++i) {
+          std::string id = text::trimmed(doc.substitute(line.fields[i]));
+          if (!id.empty() && !hwid::is_valid(id)) {
+            doc.add_diagnostic(line.number, "device ID '" + id.substr(0, 60) + "' is not valid and is ignored");
+            id.clear();
+          }
+          if (i == 1)
+            e.hardware_id = std::move(id);
+          else if (!id.empty())
+            e.compatible_ids.push_back(std::move(id));
+        }
+        if (e.install_section.empty() || (e.hardware_id.empty() && e.compatible_ids.empty())) {
+          doc.add_diagnostic(line.number, "Models line without an install section or a device ID is ignored");
+          continue;
+        }
+        const Section* ddinstall = find_first(
+            doc, {e.install_section + platform_extension(target), e.install_section + ".nt", e.install_section},
+            &e.ddinstall_section);
+        if (!ddinstall) {
+          e.ddinstall_section = e.install_section;
+          doc.add_diagnostic(line.number, "install section [" + e.install_section + "] has no " +
+                                              platform_extension(target) + ", .nt or undecorated section");
+        }
+        e.nt_extension = text::istarts_with(std::string_view(e.ddinstall_section)
+                                                .substr(std::min(e.ddinstall_section.size(), e.install_section.size())),
+                                            ".nt");
+        e.driver_ver = pkg.driver_ver;
+        if (ddinstall) {
+          for (const auto& dline : ddinstall->lines) {
+            if (!dline.key || dline.fields.empty()) continue;
+            const auto key = doc.substitute(*dline.key);
+            if (text::iequals(key, "FeatureScore")) {
+              if (auto score = parse_feature_score(doc.substitute(dline.fields[0]))) {
+                e.feature_score = *score;
+              } else {
+                doc.add_diagnostic(dline.number, "FeatureScore '" + dline.fields[0] + "' is not a byte in hex");
+              }
+            } else if (text::iequals(key, "DriverVer")) {
+              std::vector<std::string> fields, problems;
+              for (const auto& f : dline.fields) fields.push_back(doc.substitute(f));
+              e.driver_ver = parse_driver_ver(fields, problems);
+              for (auto& p : problems) doc.add_diagnostic(dline.number, p);
+            }
+          }
+        }
+        pkg.models.push_back(std::move(e));
+      }
+    }
+  }
+  pkg.diagnostics = doc.diagnostics();
+  return pkg;
+}
+
+}  // namespace drvaudit::inf

@@ -1,0 +1,16 @@
+#pragma once
+
+#include <string>
+
+#include "catalog/audit.hpp"
+
+namespace drvaudit::audit {
+
+// Every candidate considered, the rank parts, which device ID matched which INF ID at which
+// positions, and the date/version comparison, in plain words.
+std::string explain(const DeviceAudit& audit);
+
+// "device compatible ID #1 'PCI\VEN_8086&DEV_9A49' = the INF's hardware ID (0x2001)"
+std::string describe_match(const rank::IdentifierMatch& match);
+
+}  // namespace drvaudit::audit

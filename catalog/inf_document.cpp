@@ -1,0 +1,330 @@
+#include "catalog/inf_document.hpp"
+
+#include "common/text.hpp"
+
+namespace drvaudit::inf {
+
+namespace {
+
+constexpr bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\f' || c == '\v' || c == '\r'; }
+
+// Reads one logical line: physical lines joined where a '\' ends the significant text, comments
+// dropped, quotes resolved. The tokenizer works on the whole text with an index, so it cannot
+// read past the end whatever the bytes are.
+class LineReader {
+ public:
+  LineReader(std::string_view text, std::vector<Diagnostic>& diagnostics) : text_(text), diagnostics_(diagnostics) {}
+
+  bool at_end() const { return pos_ >= text_.size(); }
+  int line_number() const { return line_; }
+
+  // Skips blank and comment-only lines; returns false at the end of the text.
+  bool next_significant() {
+    while (!at_end()) {
+      std::size_t p = pos_;
+      while (p < text_.size() && is_blank(text_[p])) ++p;
+      if (p < text_.size() && text_[p] == '\n') {
+        pos_ = p + 1;
+        ++line_;
+        continue;
+      }
+      if (p < text_.size() && text_[p] == ';') {
+        skip_to_next_line(p);
+        continue;
+      }
+      if (p >= text_.size()) {
+        pos_ = p;
+        return false;
+      }
+      pos_ = p;
+      return true;
+    }
+    return false;
+  }
+
+  char peek() const { return at_end() ? '\0' : text_[pos_]; }
+
+  // "[name]" at the current position.
+  std::optional<std::string> section_header() {
+    const int start_line = line_;
+    std::size_t p = pos_ + 1;
+    std::string name;
+    bool closed = false;
+    bool quoted = false;
+    while (p < text_.size() && text_[p] != '\n') {
+      const char c = text_[p];
+      if (c == '"') {
+        quoted = !quoted;
+      } else if (c == ']' && !quoted) {
+        closed = true;
+        ++p;
+        break;
+      } else {
+        name += c;
+      }
+      ++p;
+    }
+    skip_to_next_line(p);  // text after ']' is ignored
+    if (!closed) {
+      diagnostics_.push_back({start_line, "section header without ']'"});
+      return std::nullopt;
+    }
+    const auto trimmed = text::trim(name);
+    if (trimmed.size() > 255) diagnostics_.push_back({start_line, "section name longer than 255 characters"});
+    return std::string(trimmed);
+  }
+
+  Line logical_line() {
+    Line line;
+    line.number = line_;
+    std::vector<std::string> fields(1);
+    std::string raw;
+    // Per field: characters, and the length up to the last significant (non-blank or quoted) one,
+    // so unquoted blanks around a value are trimmed while quoted ones are kept.
+    std::size_t significant = 0;
+    std::size_t raw_significant = 0;
+    bool quoted = false;
+    bool have_key = false;
+    bool comma_seen = false;
+    bool truncated = false;
+
+    auto append = [&](char c, bool from_quotes) {
+      std::string& field = fields.back();
+      if (field.empty() && !from_quotes && is_blank(c)) return;  // leading blanks
+      if (field.size() >= kMaxFieldLength) {
+        truncated = true;
+        return;
+      }
+      field += c;
+      if (from_quotes || !is_blank(c)) significant = field.size();
+    };
+    auto append_raw = [&](char c, bool from_quotes) {
+      if (raw.empty() && !from_quotes && is_blank(c)) return;
+      if (raw.size() >= kMaxStringLength) return;
+      raw += c;
+      if (from_quotes || !is_blank(c)) raw_significant = raw.size();
+    };
+    auto end_field = [&] { fields.back().resize(significant); };
+
+    while (pos_ < text_.size()) {
+      const char c = text_[pos_];
+      if (c == '\n') {
+        if (quoted) diagnostics_.push_back({line_, "unterminated quoted string"});
+        ++pos_;
+        ++line_;
+        break;
+      }
+      if (quoted) {
+        if (c == '"') {
+          if (pos_ + 1 < text_.size() && text_[pos_ + 1] == '"') {  // "" inside quotes is one "
+            append('"', true);
+            append_raw('"', true);
+            pos_ += 2;
+            continue;
+          }
+          quoted = false;
+          ++pos_;
+          continue;
+        }
+        append(c, true);
+        append_raw(c, true);
+        ++pos_;
+        continue;
+      }
+      if (c == '"') {
+        quoted = true;
+        ++pos_;
+        continue;
+      }
+      if (c == ';') {
+        skip_to_next_line(pos_);
+        break;
+      }
+      if (c == '\\' && continues_line(pos_)) {
+        continue;
+      }
+      if (c == '%') {
+        // A %strkey% token is copied whole: a ';' inside it is not a comment.
+        const auto close = text_.find_first_of("%\n", pos_ + 1);
+        if (close != std::string_view::npos && text_[close] == '%') {
+          for (std::size_t p = pos_; p <= close; ++p) {
+            append(text_[p], false);
+            append_raw(text_[p], false);
+          }
+          pos_ = close + 1;
+          continue;
+        }
+      }
+      if (c == '=' && !have_key && !comma_seen) {
+        end_field();
+        line.key = fields.back();
+        fields.back().clear();
+        significant = 0;
+        raw.clear();
+        raw_significant = 0;
+        have_key = true;
+        ++pos_;
+        continue;
+      }
+      if (c == ',') {
+        end_field();
+        fields.emplace_back();
+        significant = 0;
+        comma_seen = true;
+        append_raw(c, false);
+        ++pos_;
+        continue;
+      }
+      append(c, false);
+      append_raw(c, false);
+      ++pos_;
+    }
+    end_field();
+    raw.resize(raw_significant);
+    if (truncated)
+      diagnostics_.push_back({line.number, "a field is longer than 4096 characters; the rest was dropped"});
+    line.fields = std::move(fields);
+    line.raw_value = std::move(raw);
+    return line;
+  }
+
+ private:
+  void skip_to_next_line(std::size_t from) {
+    const auto nl = text_.find('\n', from);
+    if (nl == std::string_view::npos) {
+      pos_ = text_.size();
+    } else {
+      pos_ = nl + 1;
+      ++line_;
+    }
+  }
+
+  // A '\' continues the line when only blanks, more '\' or a comment follow it on its line. When it
+  // does, the reader moves to the start of the next physical line.
+  bool continues_line(std::size_t backslash) {
+    std::size_t p = backslash + 1;
+    while (p < text_.size() && (is_blank(text_[p]) || text_[p] == '\\')) ++p;
+    if (p < text_.size() && text_[p] != '\n' && text_[p] != ';') return false;
+    skip_to_next_line(p);
+    return true;
+  }
+
+  std::string_view text_;
+  std::size_t pos_ = 0;
+  int line_ = 1;
+  std::vector<Diagnostic>& diagnostics_;
+};
+
+}  // namespace
+
+Document Document::parse(std::string_view bytes, std::uint16_t language) {
+  Document doc;
+  const auto decoded = decode(bytes);
+  doc.encoding_ = decoded.encoding;
+  LineReader reader(decoded.utf8, doc.diagnostics_);
+  Section* current = nullptr;
+  while (reader.next_significant()) {
+    if (reader.peek() == '[') {
+      const int line = reader.line_number();
+      auto name = reader.section_header();
+      if (!name) {
+        current = nullptr;
+        continue;
+      }
+      const auto key = text::to_upper(*name);
+      auto [it, inserted] = doc.index_.emplace(key, doc.sections_.size());
+      if (inserted) doc.sections_.push_back({*name, line, {}});
+      current = &doc.sections_[it->second];  // duplicate sections merge into the first
+      continue;
+    }
+    Line line = reader.logical_line();
+    if (!current) {
+      doc.diagnostics_.push_back({line.number, "a line before the first section is ignored"});
+      continue;
+    }
+    current->lines.push_back(std::move(line));
+  }
+  doc.choose_strings(language);
+  return doc;
+}
+
+void Document::choose_strings(std::uint16_t language) {
+  // One table for the whole file: exact LANGID, the primary language's neutral sublanguage, any
+  // sublanguage of the primary language, then the plain [Strings] (inf-strings-section.md).
+  const std::uint16_t primary = language & 0x3FF;
+  const Section* exact = nullptr;
+  const Section* neutral = nullptr;
+  const Section* same_primary = nullptr;
+  const Section* plain = nullptr;
+  for (const auto& s : sections_) {
+    if (text::iequals(s.name, "Strings")) {
+      plain = &s;
+      continue;
+    }
+    if (s.name.size() != 12 || !text::istarts_with(s.name, "Strings.")) continue;
+    const auto id = text::parse_hex(std::string_view(s.name).substr(8), 0xFFFF);
+    if (!id) continue;
+    if (*id == language)
+      exact = &s;
+    else if (*id == primary)
+      neutral = &s;
+    else if ((*id & 0x3FF) == primary && !same_primary)
+      same_primary = &s;
+  }
+  const Section* chosen = exact ? exact : neutral ? neutral : same_primary ? same_primary : plain;
+  if (!chosen) return;
+  strings_section_ = chosen->name;
+  for (const auto& line : chosen->lines) {
+    if (!line.key) continue;
+    if (line.raw_value.size() >= kMaxStringLength) add_diagnostic(line.number, "string longer than 4096 characters");
+    strings_.emplace(text::to_upper(*line.key), line.raw_value);
+  }
+}
+
+const Section* Document::section(std::string_view name) const {
+  const auto it = index_.find(text::to_upper(name));
+  return it == index_.end() ? nullptr : &sections_[it->second];
+}
+
+std::optional<std::string> Document::value(std::string_view section_name, std::string_view key) const {
+  const Section* s = section(section_name);
+  if (!s) return std::nullopt;
+  for (const auto& line : s->lines) {
+    if (line.key && text::iequals(substitute(*line.key), key)) return substitute(line.fields.front());
+  }
+  return std::nullopt;
+}
+
+std::string Document::substitute(std::string_view in) const {
+  if (in.find('%') == std::string_view::npos) return std::string(in);
+  std::string out;
+  out.reserve(in.size());
+  std::size_t i = 0;
+  while (i < in.size()) {
+    if (in[i] != '%') {
+      out += in[i++];
+      continue;
+    }
+    const auto close = in.find('%', i + 1);
+    if (close == std::string_view::npos) {
+      out.append(in.substr(i));
+      break;
+    }
+    if (close == i + 1) {  // %% is a literal %
+      out += '%';
+      i = close + 1;
+      continue;
+    }
+    const auto key = in.substr(i + 1, close - i - 1);
+    if (auto it = strings_.find(text::to_upper(key)); it != strings_.end()) {
+      out += it->second;
+    } else {
+      out.append(in.substr(i, close - i + 1));  // unknown keys (and DIRIDs like %10%) stay literal
+    }
+    i = close + 1;
+  }
+  if (out.size() > kMaxStringLength) out.resize(kMaxStringLength);
+  return out;
+}
+
+}  // namespace drvaudit::inf

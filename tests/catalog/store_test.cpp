@@ -1,0 +1,140 @@
+#include <catch2/catch.hpp>
+
+#include <sqlite3.h>
+
+#include "catalog/catalog_store.hpp"
+#include "catalog/inf_folder_indexer.hpp"
+#include "tests/support/temp_dir.hpp"
+
+using namespace drvaudit;
+namespace fs = std::filesystem;
+
+namespace {
+const inf::TargetOs kWin11 = inf::TargetOs::parse("10.0.22631", "amd64");
+
+std::string simple_inf(const std::string& hwid, const std::string& driver_ver) {
+  return "[Version]\nSignature=\"$Windows NT$\"\nClass=Net\nProvider=ACME\nCatalogFile=a.cat\nDriverVer=" + driver_ver +
+         "\n[Manufacturer]\nACME=M,NTamd64\n[M.NTamd64]\nCard=Inst," + hwid + ",PCI\\CC_0200\n[Inst.NT]\n";
+}
+
+catalog::IndexReport index(catalog::Store& store, const fs::path& folder, const inf::TargetOs& target = kWin11) {
+  catalog::IndexOptions options;
+  options.target = target;
+  return catalog::index_folder(store, folder, options);
+}
+
+// Counts commits by other connections: PRAGMA data_version changes only when one committed changes.
+std::int64_t data_version(sqlite::Database& watcher) {
+  auto q = watcher.prepare("PRAGMA data_version");
+  q.step();
+  return q.column_int(0);
+}
+}  // namespace
+
+TEST_CASE("catalog: index, search by ID in any case, then sources and stats") {
+  test::TempDir dir;
+  test::write_file(dir / "drivers/net/a.inf", simple_inf("PCI\\VEN_8086&DEV_1234", "05/21/2022,1.0.0.0"));
+  test::write_file(dir / "drivers/net/B.INF", simple_inf("PCI\\VEN_8086&DEV_5678", "06/01/2023,2.0.0.0"));
+  test::write_file(dir / "drivers/readme.txt", "not an INF");
+  test::write_file(dir / "drivers/template.inf",
+                   "[Version]\nSignature=$Windows NT$\nDriverVer=1/1/2020\n[Manufacturer]\nA=M,NT$ARCH$\n");
+  catalog::Store store(dir / "catalog.db", catalog::Store::Mode::read_write);
+  const auto report = index(store, dir / "drivers");
+  CHECK(report.files == 3);
+  CHECK(report.added == 3);
+  CHECK(report.packages == 2);
+  CHECK(report.templates == 1);
+
+  const auto hits = store.lookup("pci\\ven_8086&dev_1234");
+  REQUIRE(hits.size() == 1);
+  CHECK(hits[0].inf_name == "a.inf");
+  CHECK(hits[0].date.to_iso() == "2022-05-21");
+  CHECK(hits[0].ddinstall_section == "Inst.NT");
+  CHECK(store.lookup("PCI\\CC_0200").size() == 2);  // compatible IDs are indexed too
+  CHECK(store.lookup("PCI\\VEN_FFFF&DEV_0000").empty());
+
+  const auto sources = store.sources();
+  REQUIRE(sources.size() == 1);
+  CHECK(sources[0].packages == 2);
+  CHECK(sources[0].templates == 1);
+  CHECK_FALSE(sources[0].last_indexed.empty());
+  const auto stats = store.stats();
+  CHECK(stats.models == 2);
+  CHECK(stats.ids == 4);  // index rows: PCI\\CC_0200 is listed by both packages
+  CHECK(stats.target == "10.0.22631 amd64");
+}
+
+TEST_CASE("catalog: re-indexing an unchanged folder writes nothing; changes are picked up") {
+  test::TempDir dir;
+  test::write_file(dir / "drv/a.inf", simple_inf("PCI\\VEN_1&DEV_1", "01/01/2020,1.0"));
+  test::write_file(dir / "drv/b.inf", simple_inf("PCI\\VEN_2&DEV_2", "01/01/2020,1.0"));
+  catalog::Store store(dir / "catalog.db", catalog::Store::Mode::read_write);
+  index(store, dir / "drv");
+  sqlite::Database watcher(dir / "catalog.db", sqlite::Database::Mode::read_only);
+  const auto before = data_version(watcher);
+
+  auto report = index(store, dir / "drv");
+  CHECK(report.unchanged == 2);
+  CHECK_FALSE(report.changed());
+  CHECK(report.bytes_read == 0);  // size and mtime matched: not even read
+  CHECK(data_version(watcher) == before);
+
+  // Same content, new mtime: read and hashed, found unchanged.
+  fs::last_write_time(dir / "drv/a.inf", fs::last_write_time(dir / "drv/a.inf") + std::chrono::seconds(5));
+  report = index(store, dir / "drv");
+  CHECK(report.unchanged == 2);
+  CHECK(report.updated == 0);
+
+  test::write_file(dir / "drv/b.inf", simple_inf("PCI\\VEN_2&DEV_3", "02/02/2021,2.0"));
+  fs::remove(dir / "drv/a.inf");
+  test::write_file(dir / "drv/sub/c.inf", simple_inf("PCI\\VEN_3&DEV_3", "01/01/2020,1.0"));
+  report = index(store, dir / "drv");
+  CHECK(report.updated == 1);
+  CHECK(report.removed == 1);
+  CHECK(report.added == 1);
+  CHECK(store.lookup("PCI\\VEN_1&DEV_1").empty());
+  CHECK(store.lookup("PCI\\VEN_2&DEV_2").empty());
+  CHECK(store.lookup("PCI\\VEN_2&DEV_3").size() == 1);
+  CHECK(store.lookup("PCI\\VEN_3&DEV_3").size() == 1);
+}
+
+TEST_CASE("catalog: an interrupted index leaves the previous catalog intact") {
+  test::TempDir dir;
+  test::write_file(dir / "drv/a.inf", simple_inf("PCI\\VEN_1&DEV_1", "01/01/2020,1.0"));
+  catalog::Store store(dir / "catalog.db", catalog::Store::Mode::read_write);
+  index(store, dir / "drv");
+  test::write_file(dir / "drv/a.inf", simple_inf("PCI\\VEN_9&DEV_9", "01/01/2024,9.0"));
+  test::write_file(dir / "drv/b.inf", simple_inf("PCI\\VEN_8&DEV_8", "01/01/2024,9.0"));
+  catalog::IndexOptions options;
+  options.target = kWin11;
+  options.progress = [](std::size_t done, std::size_t, const std::string&) {
+    if (done == 2) throw std::runtime_error("power cut");
+  };
+  CHECK_THROWS_WITH(catalog::index_folder(store, dir / "drv", options), "power cut");
+  CHECK(store.lookup("PCI\\VEN_1&DEV_1").size() == 1);
+  CHECK(store.lookup("PCI\\VEN_9&DEV_9").empty());
+  CHECK(store.lookup("PCI\\VEN_8&DEV_8").empty());
+}
+
+TEST_CASE("catalog: a new target OS re-reads every file") {
+  test::TempDir dir;
+  test::write_file(dir / "drv/a.inf",
+                   "[Version]\nSignature=$Windows NT$\nDriverVer=1/1/2020\n[Manufacturer]\nA=M,NTamd64.10.0...22000\n"
+                   "[M.NTamd64.10.0...22000]\nD=I,PCI\\VEN_1&DEV_1\n[I]\n");
+  catalog::Store store(dir / "catalog.db", catalog::Store::Mode::read_write);
+  index(store, dir / "drv", inf::TargetOs::parse("10.0.19045", "amd64"));
+  CHECK(store.lookup("PCI\\VEN_1&DEV_1").empty());  // Windows 10 22H2: the section is for Windows 11
+  const auto report = index(store, dir / "drv", kWin11);
+  CHECK(report.target_changed);
+  CHECK(store.lookup("PCI\\VEN_1&DEV_1").size() == 1);
+}
+
+TEST_CASE("catalog: a missing database reads as empty; a folder that does not exist is an error") {
+  test::TempDir dir;
+  const catalog::Store store(dir / "none.db", catalog::Store::Mode::read_only);
+  CHECK(store.empty());
+  CHECK(store.lookup("PCI\\VEN_1").empty());
+  CHECK_FALSE(fs::exists(dir / "none.db"));
+  catalog::Store rw(dir / "c.db", catalog::Store::Mode::read_write);
+  CHECK_THROWS_WITH(index(rw, dir / "missing"), Catch::Contains("not a folder"));
+}

@@ -1,0 +1,178 @@
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+
+#include "catalog/catalog_store.hpp"
+#include "catalog/inf_folder_indexer.hpp"
+#include "catalog/ranking.hpp"
+#include "common/terminal.hpp"
+#include "ui-cli/commands/commands.hpp"
+#include "ui-cli/output.hpp"
+#include "ui-cli/progress.hpp"
+#include "ui-cli/render/table.hpp"
+
+namespace drvaudit::commands {
+
+namespace {
+struct CatalogOptions {
+  std::vector<std::filesystem::path> folders;
+  std::string target_os = "10.0.22631";
+  std::string arch = "amd64";
+  std::string id;
+  std::string format = "table";
+};
+
+ExitCode run_index(const GlobalOptions& globals, const CatalogOptions& options) {
+  AppContext context(globals);
+  const auto target = inf::TargetOs::parse(options.target_os, options.arch);
+  catalog::Store store(context.catalog_file(), catalog::Store::Mode::read_write);
+  for (const auto& folder : options.folders) {
+    ProgressBar progress("indexing " + folder.filename().string());
+    catalog::IndexOptions index_options;
+    index_options.target = target;
+    index_options.progress = [&](std::size_t done, std::size_t total, const std::string&) {
+      progress.update(done, total);
+    };
+    const auto report = catalog::index_folder(store, folder, index_options);
+    progress.finish();
+    for (const auto& [path, why] : report.problems) spdlog::info("{}: {}", path, why);
+    std::printf(
+        "%s: %zu INF files: %zu added, %zu updated, %zu removed, %zu unchanged; %zu packages indexed, %zu templates, "
+        "%zu not usable%s\n",
+        report.folder.c_str(), report.files, report.added, report.updated, report.removed, report.unchanged,
+        report.packages, report.templates, report.failures,
+        report.target_changed ? " (target changed: everything re-read)" : "");
+  }
+  std::printf("catalog: %s (target Windows %s)\n", context.catalog_file().string().c_str(), target.to_string().c_str());
+  return ExitCode::ok;
+}
+
+ExitCode run_sources(const GlobalOptions& globals, const CatalogOptions& options) {
+  AppContext context(globals);
+  const catalog::Store store(context.catalog_file(), catalog::Store::Mode::read_only);
+  const auto sources = store.sources();
+  if (options.format == "json") {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (const auto& s : sources) {
+      out.push_back({{"kind", s.kind},
+                     {"location", s.location},
+                     {"last_indexed", s.last_indexed},
+                     {"status", s.status},
+                     {"files", s.files},
+                     {"packages", s.packages},
+                     {"templates", s.templates},
+                     {"failures", s.failures}});
+    }
+    write_output(std::nullopt, out.dump(2) + "\n");
+    return ExitCode::ok;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& s : sources) {
+    rows.push_back({s.kind, s.location, s.last_indexed, s.status, std::to_string(s.packages),
+                    std::to_string(s.templates + s.failures)});
+  }
+  if (rows.empty()) {
+    write_output(std::nullopt, "no catalog sources yet: add one with `drvaudit catalog index DIR`\n");
+    return ExitCode::ok;
+  }
+  write_output(std::nullopt, table::render({{"KIND", 4, 12},
+                                            {"LOCATION", 10, 70},
+                                            {"LAST INDEXED", 10, 20},
+                                            {"STATUS", 2, 10},
+                                            {"PACKAGES", 8, 8},
+                                            {"SKIPPED", 7, 7, true}},
+                                           rows, terminal::width(stdout, 120)));
+  return ExitCode::ok;
+}
+
+ExitCode run_stats(const GlobalOptions& globals, const CatalogOptions&) {
+  AppContext context(globals);
+  const catalog::Store store(context.catalog_file(), catalog::Store::Mode::read_only);
+  const auto s = store.stats();
+  std::string out = "catalog:      " + context.catalog_file().string() + "\n";
+  out += "target:       " + (s.target.empty() ? std::string("(nothing indexed yet)") : "Windows " + s.target) + "\n";
+  out += "sources:      " + std::to_string(s.sources) + "\n";
+  out += "INF files:    " + std::to_string(s.files) + " (" + std::to_string(s.templates) + " templates, " +
+         std::to_string(s.failures) + " not usable)\n";
+  out += "packages:     " + std::to_string(s.packages) + "\n";
+  out += "models lines: " + std::to_string(s.models) + "\n";
+  out += "device IDs:   " + std::to_string(s.ids) + "\n";
+  write_output(std::nullopt, out);
+  return ExitCode::ok;
+}
+
+ExitCode run_search(const GlobalOptions& globals, const CatalogOptions& options) {
+  AppContext context(globals);
+  const catalog::Store store(context.catalog_file(), catalog::Store::Mode::read_only);
+  const auto entries = store.lookup(options.id);
+  if (options.format == "json") {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (const auto& e : entries) {
+      out.push_back({{"inf", e.inf_name},
+                     {"path", e.path},
+                     {"provider", e.provider},
+                     {"class", e.class_name},
+                     {"driver_date", e.date.to_iso()},
+                     {"driver_version", e.version.to_string()},
+                     {"driver_ver", e.date.to_inf() + ", " + e.version.to_string()},
+                     {"description", e.description},
+                     {"section", e.ddinstall_section},
+                     {"hardware_id", e.hardware_id},
+                     {"compatible_ids", e.compatible_ids},
+                     {"feature_score", e.feature_score},
+                     {"signed", e.is_signed()},
+                     {"line", e.line}});
+    }
+    write_output(std::nullopt, out.dump(2) + "\n");
+    return entries.empty() ? ExitCode::error : ExitCode::ok;
+  }
+  if (entries.empty()) {
+    std::fprintf(stderr, "drvaudit: no package in the catalog lists %s\n", options.id.c_str());
+    return ExitCode::error;
+  }
+  std::string out;
+  for (const auto& e : entries) {
+    out += e.path + ":" + std::to_string(e.line) + "\n";
+    out += "  " + e.description + "\n";
+    out += "  provider " + e.provider + ", class " + e.class_name + ", DriverVer " + e.date.to_inf() + ", " +
+           e.version.to_string() + "\n";
+    out += "  install section [" + e.ddinstall_section + "]" +
+           (e.is_signed() ? ", signed (" + e.catalog_file + ")" : ", unsigned") + "\n";
+    out += "  IDs: " + (e.hardware_id.empty() ? std::string("(no hardware ID)") : e.hardware_id);
+    for (const auto& c : e.compatible_ids) out += ", " + c;
+    out += "\n";
+  }
+  write_output(std::nullopt, out);
+  return ExitCode::ok;
+}
+}  // namespace
+
+void add_catalog(CLI::App& app, const GlobalOptions& globals, ExitCode& exit_code) {
+  auto options = std::make_shared<CatalogOptions>();
+  CLI::App* cmd = app.add_subcommand("catalog", "Manage the driver catalog: index INF folders, list sources, search");
+  cmd->require_subcommand(1);
+
+  CLI::App* index = cmd->add_subcommand("index", "Index the INF files below one or more folders (incremental)");
+  index->add_option("folders", options->folders, "Folders with driver packages")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  index->add_option("--target-os", options->target_os, "Windows version the catalog is for (MAJOR.MINOR.BUILD)")
+      ->capture_default_str();
+  index->add_option("--arch", options->arch, "Architecture: x86, amd64, arm, arm64")->capture_default_str();
+  index->callback([&globals, &exit_code, options] { exit_code = run_index(globals, *options); });
+
+  CLI::App* sources =
+      cmd->add_subcommand("sources", "List the catalog's sources with their last index and package counts");
+  sources->add_option("--format", options->format)->check(CLI::IsMember({"table", "json"}))->capture_default_str();
+  sources->callback([&globals, &exit_code, options] { exit_code = run_sources(globals, *options); });
+
+  CLI::App* stats = cmd->add_subcommand("stats", "Count the catalog's files, packages, Models lines and device IDs");
+  stats->callback([&globals, &exit_code, options] { exit_code = run_stats(globals, *options); });
+
+  CLI::App* search = cmd->add_subcommand("search", "Print every package line that lists a hardware or compatible ID");
+  search->add_option("id", options->id, "A hardware or compatible ID, e.g. 'PCI\\VEN_8086&DEV_06ED'")->required();
+  search->add_option("--format", options->format)->check(CLI::IsMember({"table", "json"}))->capture_default_str();
+  search->callback([&globals, &exit_code, options] { exit_code = run_search(globals, *options); });
+}
+
+}  // namespace drvaudit::commands

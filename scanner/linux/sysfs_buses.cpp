@@ -292,6 +292,26 @@ std::vector<std::string> acpi_ids_from_modalias(const std::string& alias) {
   return ids;
 }
 
+// Virtio device IDs (virtio specification, "Device Types").
+std::string virtio_name(std::string_view body) {
+  // body: "d00000001v00001AF4"
+  if (body.size() < 9 || body[0] != 'd') return {};
+  switch (text::parse_hex(body.substr(1, 8)).value_or(0)) {
+    case 1: return "Virtio network device";
+    case 2: return "Virtio block device";
+    case 3: return "Virtio console";
+    case 4: return "Virtio entropy source";
+    case 5: return "Virtio memory balloon";
+    case 8: return "Virtio SCSI host";
+    case 9: return "Virtio 9P transport";
+    case 16: return "Virtio GPU";
+    case 18: return "Virtio input device";
+    case 19: return "Virtio socket";
+    case 26: return "Virtio file system";
+    default: return {};
+  }
+}
+
 Identity generic_identity(const Node& node, const std::string& subsystem, const std::string& alias) {
   const auto colon = alias.find(':');
   const std::string prefix = colon == std::string::npos ? subsystem : alias.substr(0, colon);
@@ -310,6 +330,8 @@ Identity generic_identity(const Node& node, const std::string& subsystem, const 
     out.description = vendor.empty() ? model : (model.empty() ? vendor : vendor + " " + model);
     out.manufacturer = vendor;
     out.firmware_version = node.attr("rev").value_or("");
+  } else if (subsystem == "virtio") {
+    out.description = virtio_name(body);
   } else if (auto description = node.attr("description")) {
     out.description = *description;
   }

@@ -51,10 +51,10 @@ std::map<std::string, std::size_t> summary(const AuditReport& report) {
 }  // namespace
 
 std::string audit_table(const AuditReport& report, int width) {
-  const std::vector<table::Column> columns = {{"DEVICE", 12, 44, false},
-                                              {"VERDICT", 10, 16, false},
-                                              {"INSTALLED", 8, 30, false},
-                                              {"BEST", 8, 34, false},
+  const std::vector<table::Column> columns = {{"DEVICE", 16, 44, false},
+                                              {"VERDICT", 16, 16, false},
+                                              {"INSTALLED", 14, 30, false},
+                                              {"BEST", 14, 34, false},
                                               {"CLASS", 5, 12, true}};
   std::vector<std::vector<std::string>> rows;
   for (const auto& a : report.devices) {
@@ -69,7 +69,7 @@ std::string audit_table(const AuditReport& report, int width) {
     out += (first ? "" : ", ") + std::to_string(count) + " " + verdict;
     first = false;
   }
-  out += (first ? "no devices" : "") + std::string(" (target Windows ") + report.target + ")\n";
+  out += (first ? "no devices" : "") + std::string("\ncatalog evaluated for Windows ") + report.target + "\n";
   return out;
 }
 

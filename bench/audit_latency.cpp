@@ -1,0 +1,146 @@
+// Audit latency against a catalog the size of SDIO's full driver-pack index (issue 3):
+// 6.6 million hardware-ID entries, 400 devices, time measured once the store is open.
+//
+// usage: audit_latency DB_FILE [--generate]
+//   --generate  (re)creates DB_FILE: 2.2 million Models lines, each with one hardware ID and two
+//               compatible IDs (6.6 million index entries); compatible IDs are shared by about
+//               eight lines each, as generic IDs are in real driver packs.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "catalog/audit.hpp"
+#include "catalog/catalog_store.hpp"
+#include "common/text.hpp"
+
+namespace {
+using drvaudit::text::hex;
+constexpr int kLines = 2'200'000;
+constexpr int kCompatiblePool = 550'000;
+constexpr int kDevices = 400;
+
+std::string hardware_id(int i) {
+  return "PCI\\VEN_" + hex(static_cast<std::uint32_t>(0x1000 + i % 4000), 4) + "&DEV_" +
+         hex(static_cast<std::uint32_t>(i / 4000), 4) + "&SUBSYS_" + hex(static_cast<std::uint32_t>(i * 7919), 8);
+}
+std::string compatible_id(int i) {
+  return "PCI\\VEN_" + hex(static_cast<std::uint32_t>(0x1000 + i % 4000), 4) + "&DEV_" +
+         hex(static_cast<std::uint32_t>(i / 4000), 4);
+}
+
+void generate(const std::filesystem::path& file) {
+  std::filesystem::remove(file);
+  drvaudit::catalog::Store store(file, drvaudit::catalog::Store::Mode::read_write);
+  auto& db = store.database();
+  store.set_target(drvaudit::inf::TargetOs{});
+  const auto source = store.ensure_source("inf-folder", "/generated/driverpack");
+  db.exec("BEGIN");
+  auto file_insert =
+      db.prepare("INSERT INTO files(source_id, path, size, mtime, sha256, status) VALUES(?1, ?2, 1, 1, '', 'indexed')");
+  auto package_insert = db.prepare(
+      "INSERT INTO packages(file_id, inf_name, provider, class, class_guid, catalog_file) VALUES(?1, ?2, 'Vendor', "
+      "'Net', '', 'x.cat')");
+  auto model_insert = db.prepare(
+      "INSERT INTO models(package_id, manufacturer, description, install_section, ddinstall_section, nt_extension, "
+      "hardware_id, compatible_ids, feature_score, driver_date, driver_version, line) VALUES(?1, 'Vendor', 'Device', "
+      "'Inst', 'Inst.NTamd64', 1, ?2, ?3, 255, ?4, ?5, ?6)");
+  auto id_insert = db.prepare("INSERT OR IGNORE INTO model_ids(id_upper, model_id) VALUES(?1, ?2)");
+  std::mt19937 random(42);
+  std::int64_t package = 0;
+  for (int i = 0; i < kLines; ++i) {
+    if (i % 20 == 0) {  // 20 Models lines per package
+      file_insert.bind(1, source).bind(2, "/generated/driverpack/" + std::to_string(i / 20) + ".inf");
+      file_insert.run();
+      package_insert.bind(1, db.last_insert_rowid()).bind(2, std::to_string(i / 20) + ".inf");
+      package_insert.run();
+      package = db.last_insert_rowid();
+    }
+    const auto hw = hardware_id(i);
+    const auto c1 = compatible_id(static_cast<int>(random() % kCompatiblePool));
+    const auto c2 = compatible_id(static_cast<int>(random() % kCompatiblePool));
+    const std::string date =
+        "20" + std::to_string(10 + i % 15) + "-0" + std::to_string(1 + i % 9) + "-1" + std::to_string(i % 9);
+    model_insert.bind(1, package)
+        .bind(2, hw)
+        .bind(3, c1 + "\n" + c2)
+        .bind(4, date)
+        .bind(5, "1.0." + std::to_string(i % 60000) + ".0")
+        .bind(6, std::int64_t{i % 500});
+    model_insert.run();
+    const auto model = db.last_insert_rowid();
+    for (const auto* id : {&hw, &c1, &c2}) {
+      id_insert.bind(1, *id).bind(2, model);
+      id_insert.run();
+    }
+    if (i % 200000 == 0) std::fprintf(stderr, "\rgenerating: %d/%d Models lines", i, kLines);
+  }
+  db.exec("COMMIT");
+  db.exec("ANALYZE");
+  std::fprintf(stderr, "\rgenerated %d Models lines\n", kLines);
+}
+
+std::vector<drvaudit::Device> devices() {
+  std::mt19937 random(7);
+  std::vector<drvaudit::Device> out;
+  for (int i = 0; i < kDevices; ++i) {
+    drvaudit::Device d;
+    d.instance_id = "DEV\\" + std::to_string(i);
+    // Three in five devices are in the catalog; the others have IDs it does not list.
+    const int line = (i % 5 < 3) ? static_cast<int>(random() % kLines) : kLines + i;
+    const auto hw = hardware_id(line);
+    d.hardware_ids = {hw + "&REV_01", hw, compatible_id(line) + "&CC_020000", compatible_id(line) + "&CC_0200"};
+    d.compatible_ids = {compatible_id(line) + "&REV_01",
+                        compatible_id(line),
+                        "PCI\\VEN_" + hex(static_cast<std::uint32_t>(0x1000 + line % 4000), 4) + "&CC_020000",
+                        "PCI\\VEN_" + hex(static_cast<std::uint32_t>(0x1000 + line % 4000), 4) + "&CC_0200",
+                        "PCI\\VEN_" + hex(static_cast<std::uint32_t>(0x1000 + line % 4000), 4),
+                        "PCI\\CC_020000",
+                        "PCI\\CC_0200"};
+    drvaudit::InstalledDriver drv;
+    drv.inf = "oem" + std::to_string(i) + ".inf";
+    drv.version = "1.0.0.0";
+    drv.date = drvaudit::DriverDate::parse("01/01/2015");
+    drv.matching_id = compatible_id(line);
+    d.driver = drv;
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: audit_latency DB_FILE [--generate]\n");
+    return 2;
+  }
+  const std::filesystem::path file = argv[1];
+  if (argc > 2 && std::string(argv[2]) == "--generate") generate(file);
+  const drvaudit::catalog::Store store(file, drvaudit::catalog::Store::Mode::read_only);
+  const auto stats = store.stats();
+  std::printf("catalog: %lld Models lines, %lld ID entries\n", static_cast<long long>(stats.models),
+              static_cast<long long>(stats.ids));
+  const auto list = devices();
+  const drvaudit::audit::Auditor auditor(store, nullptr, "windows");
+  std::vector<double> runs;
+  std::size_t candidates = 0, actionable = 0;
+  for (int run = 0; run < 7; ++run) {
+    candidates = actionable = 0;
+    const auto start = std::chrono::steady_clock::now();
+    for (const auto& d : list) {
+      const auto a = auditor.audit(d);
+      candidates += a.candidates.size();
+      actionable += drvaudit::audit::is_actionable(a.verdict);
+    }
+    runs.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+  }
+  const double first = runs.front();
+  std::sort(runs.begin(), runs.end());
+  std::printf(
+      "audit of %d devices: first run %.1f ms, median of 7 %.1f ms, best %.1f ms (%zu candidates, %zu actionable)\n",
+      kDevices, first, runs[runs.size() / 2], runs.front(), candidates, actionable);
+  return 0;
+}

@@ -188,13 +188,30 @@ void Store::touch_file(std::int64_t file_id, std::int64_t size, std::int64_t mti
 
 void Store::remove_file(std::int64_t file_id) { db_.prepare("DELETE FROM files WHERE id = ?1").bind(1, file_id).run(); }
 
+Store::WriteStatements& Store::write_statements() {
+  if (!write_) {
+    write_.emplace(WriteStatements{
+        db_.prepare("DELETE FROM files WHERE path = ?1"),
+        db_.prepare("INSERT INTO files(source_id, path, size, mtime, sha256, status, message) VALUES(?1, ?2, ?3, ?4, "
+                    "?5, ?6, ?7)"),
+        db_.prepare("INSERT INTO packages(file_id, inf_name, provider, class, class_guid, catalog_file) VALUES(?1, ?2, "
+                    "?3, ?4, ?5, ?6)"),
+        db_.prepare("INSERT INTO models(package_id, manufacturer, description, install_section, ddinstall_section, "
+                    "nt_extension, "
+                    "hardware_id, compatible_ids, feature_score, driver_date, driver_version, line) "
+                    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"),
+        db_.prepare("INSERT OR IGNORE INTO model_ids(id_upper, model_id) VALUES(?1, ?2)"),
+    });
+  }
+  return *write_;
+}
+
 void Store::put_file(std::int64_t source_id, const std::string& path, std::int64_t size, std::int64_t mtime,
                      const std::string& sha256, const std::string& status, const std::string& message,
                      const inf::DriverPackage* package) {
-  db_.prepare("DELETE FROM files WHERE path = ?1").bind(1, path).run();
-  db_.prepare(
-         "INSERT INTO files(source_id, path, size, mtime, sha256, status, message) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)")
-      .bind(1, source_id)
+  auto& w = write_statements();
+  w.delete_file.bind(1, path).run();
+  w.insert_file.bind(1, source_id)
       .bind(2, path)
       .bind(3, size)
       .bind(4, mtime)
@@ -204,10 +221,7 @@ void Store::put_file(std::int64_t source_id, const std::string& path, std::int64
       .run();
   if (!package) return;
   const auto file_id = db_.last_insert_rowid();
-  db_.prepare(
-         "INSERT INTO packages(file_id, inf_name, provider, class, class_guid, catalog_file) VALUES(?1, ?2, ?3, ?4, "
-         "?5, ?6)")
-      .bind(1, file_id)
+  w.insert_package.bind(1, file_id)
       .bind(2, package->inf_name)
       .bind(3, package->provider)
       .bind(4, package->class_name)
@@ -215,12 +229,8 @@ void Store::put_file(std::int64_t source_id, const std::string& path, std::int64
       .bind(6, package->catalog_file)
       .run();
   const auto package_id = db_.last_insert_rowid();
-  auto model = db_.prepare(R"SQL(INSERT INTO models(package_id, manufacturer, description, install_section,
-      ddinstall_section, nt_extension, hardware_id, compatible_ids, feature_score, driver_date, driver_version, line)
-      VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12))SQL");
-  auto id = db_.prepare("INSERT OR IGNORE INTO model_ids(id_upper, model_id) VALUES(?1, ?2)");
   for (const auto& m : package->models) {
-    model.bind(1, package_id)
+    w.insert_model.bind(1, package_id)
         .bind(2, m.manufacturer)
         .bind(3, m.description)
         .bind(4, m.install_section)
@@ -231,13 +241,12 @@ void Store::put_file(std::int64_t source_id, const std::string& path, std::int64
         .bind(9, std::int64_t{m.feature_score})
         .bind(10, m.driver_ver.date.to_iso())
         .bind(11, m.driver_ver.version.to_string())
-        .bind(12, std::int64_t{m.line});
-    model.run();
+        .bind(12, std::int64_t{m.line})
+        .run();
     const auto model_id = db_.last_insert_rowid();
     auto add = [&](const std::string& device_id) {
       if (device_id.empty()) return;
-      id.bind(1, text::to_upper(device_id)).bind(2, model_id);
-      id.run();
+      w.insert_id.bind(1, text::to_upper(device_id)).bind(2, model_id).run();
     };
     add(m.hardware_id);
     for (const auto& c : m.compatible_ids) add(c);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 
 #include "common/text.hpp"
 
@@ -58,8 +59,13 @@ std::string from_cp1252(std::string_view bytes) {
 }
 
 std::string_view until_end_of_text(std::string_view s) {
-  const auto end = s.find_first_of(std::string_view("\x1A\0", 2));
-  return end == std::string_view::npos ? s : s.substr(0, end);
+  // Two memchr scans: string_view::find_first_of compares every byte with every needle.
+  std::size_t end = s.size();
+  if (const void* z = std::memchr(s.data(), 0x1A, s.size()))
+    end = static_cast<std::size_t>(static_cast<const char*>(z) - s.data());
+  if (const void* n = std::memchr(s.data(), 0, end))
+    end = static_cast<std::size_t>(static_cast<const char*>(n) - s.data());
+  return s.substr(0, end);
 }
 
 // RtlIsTextUnicode-like guess for UTF-16LE without a byte order mark: ASCII text in UTF-16LE has

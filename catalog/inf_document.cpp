@@ -1,5 +1,7 @@
 #include "catalog/inf_document.hpp"
 
+#include <array>
+
 #include "common/text.hpp"
 
 namespace drvaudit::inf {
@@ -7,6 +9,14 @@ namespace drvaudit::inf {
 namespace {
 
 constexpr bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\f' || c == '\v' || c == '\r'; }
+
+// Characters that end a run of ordinary text outside quotes, as a table: the tokenizer's inner loop.
+constexpr auto kSpecial = [] {
+  std::array<bool, 256> table{};
+  for (unsigned char c : std::string_view("\n\";\\%=,")) table[c] = true;
+  return table;
+}();
+constexpr bool is_special(char c) { return kSpecial[static_cast<unsigned char>(c)]; }
 
 // Reads one logical line: physical lines joined where a '\' ends the significant text, comments
 // dropped, quotes resolved. The tokenizer works on the whole text with an index, so it cannot
@@ -74,13 +84,14 @@ class LineReader {
     return std::string(trimmed);
   }
 
-  Line logical_line() {
+  // keep_raw: build raw_value as well ([Strings] sections need commas kept).
+  Line logical_line(bool keep_raw) {
     Line line;
     line.number = line_;
     std::vector<std::string> fields(1);
     std::string raw;
-    // Per field: characters, and the length up to the last significant (non-blank or quoted) one,
-    // so unquoted blanks around a value are trimmed while quoted ones are kept.
+    // Per field: the length up to the last significant (non-blank or quoted) character, so unquoted
+    // blanks around a value are trimmed while quoted ones are kept.
     std::size_t significant = 0;
     std::size_t raw_significant = 0;
     bool quoted = false;
@@ -88,48 +99,70 @@ class LineReader {
     bool comma_seen = false;
     bool truncated = false;
 
-    auto append = [&](char c, bool from_quotes) {
-      std::string& field = fields.back();
-      if (field.empty() && !from_quotes && is_blank(c)) return;  // leading blanks
-      if (field.size() >= kMaxFieldLength) {
-        truncated = true;
-        return;
-      }
-      field += c;
-      if (from_quotes || !is_blank(c)) significant = field.size();
-    };
-    auto append_raw = [&](char c, bool from_quotes) {
-      if (raw.empty() && !from_quotes && is_blank(c)) return;
-      if (raw.size() >= kMaxStringLength) return;
-      raw += c;
-      if (from_quotes || !is_blank(c)) raw_significant = raw.size();
+    // Appends a run of characters that are all quoted or all unquoted.
+    auto append_run = [&](std::string_view run, bool from_quotes) {
+      auto add = [&](std::string& target, std::size_t& target_significant, std::size_t limit, bool report) {
+        std::string_view r = run;
+        if (target.empty() && !from_quotes) {  // leading blanks
+          std::size_t skip = 0;
+          while (skip < r.size() && is_blank(r[skip])) ++skip;
+          r.remove_prefix(skip);
+        }
+        if (r.empty()) return;
+        if (target.size() + r.size() > limit) {
+          r = r.substr(0, limit > target.size() ? limit - target.size() : 0);
+          if (report) truncated = true;
+        }
+        target.append(r);
+        if (from_quotes) {
+          target_significant = target.size();
+        } else {
+          std::size_t last = target.size();
+          while (last > target.size() - r.size() && is_blank(target[last - 1])) --last;
+          if (last > target.size() - r.size()) target_significant = last;
+        }
+      };
+      add(fields.back(), significant, kMaxFieldLength, true);
+      if (keep_raw) add(raw, raw_significant, kMaxStringLength, false);
     };
     auto end_field = [&] { fields.back().resize(significant); };
 
     while (pos_ < text_.size()) {
+      if (quoted) {
+        // Everything up to the next quote or line end is literal.
+        std::size_t end = pos_;
+        while (end < text_.size() && text_[end] != '"' && text_[end] != '\n') ++end;
+        append_run(text_.substr(pos_, end - pos_), true);
+        pos_ = end;
+        if (pos_ >= text_.size()) break;
+        if (text_[pos_] == '\n') {
+          diagnostics_.push_back({line_, "unterminated quoted string"});
+          ++pos_;
+          ++line_;
+          break;
+        }
+        if (pos_ + 1 < text_.size() && text_[pos_ + 1] == '"') {  // "" inside quotes is one "
+          append_run("\"", true);
+          pos_ += 2;
+          continue;
+        }
+        quoted = false;
+        ++pos_;
+        continue;
+      }
+      // Unquoted: copy the run of ordinary characters in one go.
+      std::size_t end = pos_;
+      while (end < text_.size() && !is_special(text_[end])) ++end;
+      if (end > pos_) {
+        append_run(text_.substr(pos_, end - pos_), false);
+        pos_ = end;
+        continue;
+      }
       const char c = text_[pos_];
       if (c == '\n') {
-        if (quoted) diagnostics_.push_back({line_, "unterminated quoted string"});
         ++pos_;
         ++line_;
         break;
-      }
-      if (quoted) {
-        if (c == '"') {
-          if (pos_ + 1 < text_.size() && text_[pos_ + 1] == '"') {  // "" inside quotes is one "
-            append('"', true);
-            append_raw('"', true);
-            pos_ += 2;
-            continue;
-          }
-          quoted = false;
-          ++pos_;
-          continue;
-        }
-        append(c, true);
-        append_raw(c, true);
-        ++pos_;
-        continue;
       }
       if (c == '"') {
         quoted = true;
@@ -140,20 +173,23 @@ class LineReader {
         skip_to_next_line(pos_);
         break;
       }
-      if (c == '\\' && continues_line(pos_)) {
+      if (c == '\\') {
+        if (continues_line(pos_)) continue;
+        append_run(text_.substr(pos_, 1), false);
+        ++pos_;
         continue;
       }
       if (c == '%') {
         // A %strkey% token is copied whole: a ';' inside it is not a comment.
         const auto close = text_.find_first_of("%\n", pos_ + 1);
         if (close != std::string_view::npos && text_[close] == '%') {
-          for (std::size_t p = pos_; p <= close; ++p) {
-            append(text_[p], false);
-            append_raw(text_[p], false);
-          }
+          append_run(text_.substr(pos_, close - pos_ + 1), false);
           pos_ = close + 1;
           continue;
         }
+        append_run(text_.substr(pos_, 1), false);
+        ++pos_;
+        continue;
       }
       if (c == '=' && !have_key && !comma_seen) {
         end_field();
@@ -171,12 +207,14 @@ class LineReader {
         fields.emplace_back();
         significant = 0;
         comma_seen = true;
-        append_raw(c, false);
+        if (keep_raw && raw.size() < kMaxStringLength) {
+          raw += ',';
+          raw_significant = raw.size();
+        }
         ++pos_;
         continue;
       }
-      append(c, false);
-      append_raw(c, false);
+      append_run(text_.substr(pos_, 1), false);  // '=' after the key or a comma
       ++pos_;
     }
     end_field();
@@ -233,11 +271,14 @@ Document Document::parse(std::string_view bytes, std::uint16_t language) {
       }
       const auto key = text::to_upper(*name);
       auto [it, inserted] = doc.index_.emplace(key, doc.sections_.size());
-      if (inserted) doc.sections_.push_back({*name, line, {}});
+      if (inserted) {
+        doc.sections_.push_back({*name, line, {}});
+        doc.sections_.back().is_strings = text::istarts_with(*name, "Strings");
+      }
       current = &doc.sections_[it->second];  // duplicate sections merge into the first
       continue;
     }
-    Line line = reader.logical_line();
+    Line line = reader.logical_line(current && current->is_strings);
     if (!current) {
       doc.diagnostics_.push_back({line.number, "a line before the first section is ignored"});
       continue;

@@ -31,6 +31,7 @@ struct Section {
   std::string name;  // as first written
   int first_line = 0;
   std::vector<Line> lines;
+  bool is_strings = false;  // [Strings] or [Strings.LLLL]: lines keep raw_value
 };
 
 // Limits from the INF rules: a field holds at most 4096 characters before substitution, a string at

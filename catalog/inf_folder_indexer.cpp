@@ -98,13 +98,17 @@ IndexReport index_folder(Store& store, const fs::path& folder_in, const IndexOpt
         message = e.what();
       }
       report.bytes_read += bytes.size();
-      digest = hash::sha256_hex(bytes);
-      if (was_known && !report.target_changed && it->second.sha256 == digest) {
-        store.touch_file(it->second.id, size, mtime);  // touched, same content
-        ++report.unchanged;
-        known.erase(it);
-        if (options.progress) options.progress(++done, files.size(), path);
-        continue;
+      // The hash decides only when the size is the same but the mtime is not (a copy, a touch);
+      // new and resized files are parsed anyway, so hashing them would be wasted work.
+      if (was_known && !report.target_changed && it->second.size == size) {
+        digest = hash::sha256_hex(bytes);
+        if (it->second.sha256 == digest) {
+          store.touch_file(it->second.id, size, mtime);
+          ++report.unchanged;
+          known.erase(it);
+          if (options.progress) options.progress(++done, files.size(), path);
+          continue;
+        }
       }
       if (status == "indexed") {
         try {

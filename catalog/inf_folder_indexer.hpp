@@ -9,7 +9,8 @@
 #include "catalog/catalog_store.hpp"
 
 // Indexes the .inf files below a folder into the catalog: new and changed files are parsed,
-// unchanged ones (same size and mtime, or same SHA-256) are skipped, removed ones dropped. One
+// unchanged ones are skipped (same size and mtime; or, when only the mtime changed, the same
+// SHA-256 as when they were last parsed), removed ones dropped. One
 // folder is one transaction: an interrupted run leaves the catalog as it was.
 namespace drvaudit::catalog {
 

@@ -105,7 +105,7 @@ TEST_CASE("an installed driver that is older but a better match is not update_av
   CHECK_THAT(a.reason, Catch::Contains("matches better"));
 }
 
-TEST_CASE("a better-ranked driver that is not newer is better_match; newer and better is update_available") {
+TEST_CASE("a better-ranked driver that is not newer is better_match, newer and better is update_available") {
   CatalogFixture catalog;
   catalog.add("vendor.inf", "PCI\\VEN_8086&DEV_15F3&SUBSYS_00008086", "01/10/2021,1.0.0.0");
   catalog.add("generic.inf", "PCI\\CC_0200", "06/01/2024,9.0.0.0");
@@ -180,7 +180,7 @@ TEST_CASE("a signed driver outranks a newer unsigned one") {
   CHECK(rank::hex(a.candidates[1].value()) == "0x80FF0000");
 }
 
-TEST_CASE("Linux: kernel drivers are up to date; an unbound device with a matching module is missing its driver") {
+TEST_CASE("Linux: kernel drivers are up to date, an unbound device with a matching module is missing its driver") {
   CatalogFixture catalog;
   catalog.add("a.inf", "PCI\\VEN_8086&DEV_15F3", "05/01/2023,2.0.0.0");
   const auto& store = catalog.store();

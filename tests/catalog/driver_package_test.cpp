@@ -23,7 +23,7 @@ std::vector<std::string> sections_chosen(const std::string& manufacturer_line, c
 }
 }  // namespace
 
-TEST_CASE("[Version]: provider, class, class GUID, DriverVer and the catalog file") {
+TEST_CASE("the Version section: provider, class, class GUID, DriverVer and the catalog file") {
   const auto pkg = load_package(inf_with("%P%=M,NTamd64", "[M.NTamd64]\nD=Inst,PCI\\VEN_1&DEV_2"), "x.inf", kWin11);
   CHECK(pkg.provider == "ACME Corp");
   CHECK(pkg.class_name == "Net");
@@ -93,7 +93,7 @@ TEST_CASE("TargetOS: a build number applies from that build on") {
         std::vector<std::string>{"Ex.NTamd64.10.0...17134"});
 }
 
-TEST_CASE("TargetOS: the highest applicable decoration of one line wins; an empty section means unsupported") {
+TEST_CASE("TargetOS: the highest applicable decoration of one line wins, an empty section means unsupported") {
   const std::string line = "%P%=Ex,NTamd64.10.0...17134,NTamd64.10.0...17763";
   const std::string models = "[Ex.NTamd64.10.0...17134]\nD=Inst,HWID\n[Ex.NTamd64.10.0...17763]\n";
   CHECK(sections_chosen(line, models, TargetOs::parse("10.0.17700", "amd64")) ==

@@ -52,7 +52,7 @@ TEST_CASE("UTF-16 text outside the BMP and in other scripts survives decoding") 
   CHECK(only_line(doc, "S").fields[0] == "\xE4\xB8\xAD\xE6\x96\x87\xF0\x9F\x98\x80");
 }
 
-TEST_CASE("CRLF and LF read alike; Ctrl-Z ends the text") {
+TEST_CASE("CRLF and LF read alike, Ctrl-Z ends the text") {
   const auto crlf = Document::parse("[A]\r\nx=1\r\n[B]\r\ny=2\r\n");
   const auto lf = Document::parse("[A]\nx=1\n[B]\ny=2\n");
   CHECK(crlf.value("A", "x") == lf.value("A", "x"));
@@ -61,7 +61,7 @@ TEST_CASE("CRLF and LF read alike; Ctrl-Z ends the text") {
   CHECK(cut.section("B") == nullptr);
 }
 
-TEST_CASE("section and key names are case-insensitive; duplicate sections merge") {
+TEST_CASE("section and key names are case-insensitive, duplicate sections merge") {
   const auto doc = Document::parse("[Models]\nA=a1,ID1\n[other]\nk=v\n[MODELS]\nB=b1,ID2\n");
   REQUIRE(doc.section("models") != nullptr);
   CHECK(doc.section("models")->lines.size() == 2);
@@ -69,7 +69,7 @@ TEST_CASE("section and key names are case-insensitive; duplicate sections merge"
   CHECK(doc.value("OTHER", "K") == "v");
 }
 
-TEST_CASE("comments start at ';' except inside quotes and %strkey% tokens") {
+TEST_CASE("comments start at ' except inside quotes and %strkey% tokens") {
   const auto doc = Document::parse(
       "[S]\nk = value ; a comment\nq = \"a;b\" ; c\np = %a;b%\n; whole-line comment\n[Strings]\na;b = semi\n");
   const auto* s = doc.section("S");
@@ -89,7 +89,7 @@ TEST_CASE("quoted fields: quotes stripped, doubled quotes kept, blanks inside ke
   CHECK(line.fields[3] == "plain");
 }
 
-TEST_CASE("%% is a literal percent sign; unknown %keys% stay as written") {
+TEST_CASE("%% is a literal percent sign, unknown %keys% stay as written") {
   const auto doc = Document::parse("[Strings]\nName=ACME\n[S]\nk=100%% %Name% %Missing% %10%\n");
   CHECK(doc.substitute(only_line(doc, "S").fields[0]) == "100% ACME %Missing% %10%");
 }
@@ -105,7 +105,7 @@ TEST_CASE("a trailing backslash continues the line, even before a comment") {
   CHECK(only_line(Document::parse("[S]\nd = install, PCI\\VEN_8086\n"), "S").fields[1] == "PCI\\VEN_8086");
 }
 
-TEST_CASE("empty fields keep their place; lines without '=' have no key") {
+TEST_CASE("empty fields keep their place, lines without '=' have no key") {
   const auto doc = Document::parse("[S]\nk = a,,c,\nfile1.sys,,,0x4\n");
   const auto* s = doc.section("S");
   CHECK(s->lines[0].fields == std::vector<std::string>{"a", "", "c", ""});
@@ -121,7 +121,7 @@ TEST_CASE("fields longer than 4096 characters are cut and reported with the line
   CHECK_THAT(doc.diagnostics().front().message, Catch::Contains("4096"));
 }
 
-TEST_CASE("one [Strings] table is chosen by language, never merged") {
+TEST_CASE("one Strings table is chosen by language, never merged") {
   const std::string inf =
       "[Strings]\nName=English\nOnlyPlain=plain\n"
       "[Strings.0407]\nName=Deutsch\n"
@@ -136,7 +136,7 @@ TEST_CASE("one [Strings] table is chosen by language, never merged") {
   CHECK(Document::parse(inf, 0x0407).strings_section() == "Strings.0407");
 }
 
-TEST_CASE("[Strings] values keep commas and are substituted everywhere") {
+TEST_CASE("Strings values keep commas and are substituted everywhere") {
   const auto doc =
       Document::parse("[Strings]\nDesc = \"Port, serial\"\nBare = a, b\nSect = Models\n[S]\nk=%Sect%.NTamd64\n");
   CHECK(doc.substitute("%Desc%") == "Port, serial");

@@ -139,7 +139,7 @@ TEST_CASE("HD Audio codec IDs follow the documented layout") {
   CHECK(ids.compatible_ids.back() == "HDAUDIO\\FUNC_01");
 }
 
-TEST_CASE("ACPI IDs: VEN/DEV form, the plain ID, the generic *ID; _CIDs as compatible IDs") {
+TEST_CASE("ACPI IDs: VEN/DEV form, the plain ID, the generic star-ID, _CIDs as compatible IDs") {
   const auto battery = winids::acpi("PNP0C0A", {});
   CHECK(battery.hardware_ids == std::vector<std::string>{"ACPI\\VEN_PNP&DEV_0C0A", "ACPI\\PNP0C0A", "*PNP0C0A"});
   const auto touchpad = winids::acpi("ELAN0732", {"PNP0C50"});

@@ -25,7 +25,9 @@ CREATE TABLE IF NOT EXISTS files(
   sha256 TEXT NOT NULL,
   status TEXT NOT NULL,
   message TEXT NOT NULL DEFAULT '');
-CREATE INDEX IF NOT EXISTS files_by_source ON files(source_id);
+DROP INDEX IF EXISTS files_by_source;
+-- Covers the incremental-index scan (WHERE source_id = ? ORDER BY path): no table lookups.
+CREATE INDEX IF NOT EXISTS files_scan ON files(source_id, path, id, size, mtime, sha256);
 CREATE TABLE IF NOT EXISTS packages(
   id INTEGER PRIMARY KEY,
   file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
@@ -170,7 +172,8 @@ Stats Store::stats() const {
 }
 
 std::vector<std::pair<std::string, FileRecord>> Store::files_of(std::int64_t source_id) const {
-  auto q = db_.prepare("SELECT path, id, size, mtime, sha256 FROM files WHERE source_id = ?1");
+  // Byte order (BINARY collation) matches how the indexer sorts the paths it finds.
+  auto q = db_.prepare("SELECT path, id, size, mtime, sha256 FROM files WHERE source_id = ?1 ORDER BY path");
   q.bind(1, source_id);
   std::vector<std::pair<std::string, FileRecord>> out;
   while (q.step())
@@ -193,7 +196,8 @@ Store::WriteStatements& Store::write_statements() {
     write_.emplace(WriteStatements{
         db_.prepare("DELETE FROM files WHERE path = ?1"),
         db_.prepare("INSERT INTO files(source_id, path, size, mtime, sha256, status, message) VALUES(?1, ?2, ?3, ?4, "
-                    "?5, ?6, ?7)"),
+                    "?5, ?6, ?7) "
+                    "ON CONFLICT(path) DO NOTHING"),
         db_.prepare("INSERT INTO packages(file_id, inf_name, provider, class, class_guid, catalog_file) VALUES(?1, ?2, "
                     "?3, ?4, ?5, ?6)"),
         db_.prepare("INSERT INTO models(package_id, manufacturer, description, install_section, ddinstall_section, "
@@ -206,19 +210,27 @@ Store::WriteStatements& Store::write_statements() {
   return *write_;
 }
 
-void Store::put_file(std::int64_t source_id, const std::string& path, std::int64_t size, std::int64_t mtime,
-                     const std::string& sha256, const std::string& status, const std::string& message,
-                     const inf::DriverPackage* package) {
+void Store::put_file(bool replace, std::int64_t source_id, const std::string& path, std::int64_t size,
+                     std::int64_t mtime, const std::string& sha256, const std::string& status,
+                     const std::string& message, const inf::DriverPackage* package) {
   auto& w = write_statements();
-  w.delete_file.bind(1, path).run();
-  w.insert_file.bind(1, source_id)
-      .bind(2, path)
-      .bind(3, size)
-      .bind(4, mtime)
-      .bind(5, sha256)
-      .bind(6, status)
-      .bind(7, message)
-      .run();
+  if (replace) w.delete_file.bind(1, path).run();
+  auto insert = [&] {
+    w.insert_file.bind(1, source_id)
+        .bind(2, path)
+        .bind(3, size)
+        .bind(4, mtime)
+        .bind(5, sha256)
+        .bind(6, status)
+        .bind(7, message);
+    w.insert_file.run();
+  };
+  insert();
+  if (db_.changes() == 0) {
+    // The path belongs to another source (overlapping folders): the latest index owns it.
+    w.delete_file.bind(1, path).run();
+    insert();
+  }
   if (!package) return;
   const auto file_id = db_.last_insert_rowid();
   w.insert_package.bind(1, file_id)

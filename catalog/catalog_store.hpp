@@ -69,12 +69,13 @@ class Store {
   void record_source_result(std::int64_t source_id, const std::string& status, const std::string& when);
   Stats stats() const;
 
-  // Files of a source, by path, for incremental indexing.
+  // Files of a source in path order (byte order), for incremental indexing.
   std::vector<std::pair<std::string, FileRecord>> files_of(std::int64_t source_id) const;
   void touch_file(std::int64_t file_id, std::int64_t size, std::int64_t mtime);
   void remove_file(std::int64_t file_id);
-  // Replaces whatever the file held. status: "indexed", "template", "not_inf", "error".
-  void put_file(std::int64_t source_id, const std::string& path, std::int64_t size, std::int64_t mtime,
+  // Records a file and its package. replace: the file was in the catalog before and its old rows
+  // go first. status: "indexed", "template", "not_inf", "error".
+  void put_file(bool replace, std::int64_t source_id, const std::string& path, std::int64_t size, std::int64_t mtime,
                 const std::string& sha256, const std::string& status, const std::string& message,
                 const inf::DriverPackage* package);
 

@@ -29,18 +29,33 @@ std::optional<std::string> placeholder_in(std::string_view s) {
   return std::nullopt;
 }
 
-std::optional<std::string> find_placeholder(const Document& doc) {
-  for (const auto& section : doc.sections()) {
-    const bool version = text::iequals(section.name, "Version");
-    for (const auto& line : section.lines) {
-      if (line.key) {
-        if (auto p = placeholder_in(*line.key)) return p;
-        if (version && text::iequals(*line.key, "Signature")) continue;  // "$Windows NT$" is not a placeholder
-      }
-      for (const auto& field : line.fields) {
-        if (auto p = placeholder_in(field)) return p;
-      }
+// Scans the text outside comments, so that the sections a catalog never reads need not be
+// tokenized: candidates first, and the comment check only for a token that is found.
+std::optional<std::string> find_placeholder(std::string_view text_value) {
+  // A plain loop: string_view::find_first_of calls memchr on the needle for every byte.
+  auto next_candidate = [&](std::size_t from) {
+    for (; from < text_value.size(); ++from) {
+      const char c = text_value[from];
+      if (c == '$' || c == '#' || c == '@') return from;
     }
+    return std::string_view::npos;
+  };
+  std::size_t i = 0;
+  while ((i = next_candidate(i)) != std::string_view::npos) {
+    auto token = placeholder_in(text_value.substr(i, std::min<std::size_t>(text_value.size() - i, 256)));
+    if (!token || token->size() > 256 || text_value.compare(i, token->size(), *token) != 0) {
+      ++i;
+      continue;
+    }
+    // In a comment? Look for an unquoted ';' between the start of the line and the token.
+    const auto line_start = text_value.rfind('\n', i) == std::string_view::npos ? 0 : text_value.rfind('\n', i) + 1;
+    bool quoted = false, commented = false;
+    for (std::size_t k = line_start; k < i && !commented; ++k) {
+      if (text_value[k] == '"') quoted = !quoted;
+      commented = text_value[k] == ';' && !quoted;
+    }
+    if (!commented && !text::iequals(*token, "$CHICAGO$")) return token;
+    i += token->size();
   }
   return std::nullopt;
 }
@@ -128,7 +143,7 @@ DriverVer parse_driver_ver(const std::vector<std::string>& fields_in, std::vecto
 
 DriverPackage load_package(std::string_view bytes, std::string inf_name, const TargetOs& target,
                            std::uint16_t language) {
-  Document doc = Document::parse(bytes, language);
+  Document doc = Document::parse(bytes, language, Document::Mode::on_demand);
   if (!doc.section("Version")) throw NotAnInf("not an INF file: no [Version] section");
   const auto signature = doc.value("Version", "Signature");
   if (!signature) throw NotAnInf("not an INF file: [Version] has no Signature");
@@ -148,7 +163,7 @@ DriverPackage load_package(std::string_view bytes, std::string inf_name, const T
       break;
     }
   }
-  if (auto token = find_placeholder(doc)) {
+  if (auto token = find_placeholder(doc.text())) {
     pkg.template_reason = "unexpanded build placeholder " + *token + " (a template that the driver build fills in)";
   }
 

@@ -90,6 +90,15 @@ std::string_view encoding_name(Encoding e) {
   return "unknown";
 }
 
+std::optional<std::string_view> as_utf8_text(std::string_view bytes) {
+  if (bytes.size() >= 2 && (bytes.substr(0, 2) == "\xFF\xFE" || bytes.substr(0, 2) == "\xFE\xFF")) return std::nullopt;
+  if (bytes.size() >= 3 && bytes.substr(0, 3) == "\xEF\xBB\xBF") return std::nullopt;
+  if (looks_like_utf16le(bytes)) return std::nullopt;
+  const auto text = until_end_of_text(bytes);
+  if (!text::is_valid_utf8(text)) return std::nullopt;
+  return text;
+}
+
 DecodedText decode(std::string_view bytes) {
   if (bytes.size() >= 2 && bytes[0] == '\xFF' && bytes[1] == '\xFE')
     return {from_utf16(bytes.substr(2), false), Encoding::utf16le};

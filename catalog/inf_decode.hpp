@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -17,5 +18,9 @@ struct DecodedText {
 };
 
 DecodedText decode(std::string_view bytes);
+
+// The text the bytes hold when it needs no conversion (valid UTF-8 without a BOM, cut at Ctrl-Z or
+// NUL): a view of the same bytes, so that the common case costs no copy.
+std::optional<std::string_view> as_utf8_text(std::string_view bytes);
 
 }  // namespace drvaudit::inf

@@ -1,6 +1,9 @@
 #include "catalog/inf_document.hpp"
 
+#include <algorithm>
 #include <array>
+#include <cstring>
+#include <optional>
 
 #include "common/text.hpp"
 
@@ -23,7 +26,10 @@ constexpr bool is_special(char c) { return kSpecial[static_cast<unsigned char>(c
 // read past the end whatever the bytes are.
 class LineReader {
  public:
-  LineReader(std::string_view text, std::vector<Diagnostic>& diagnostics) : text_(text), diagnostics_(diagnostics) {}
+  LineReader(std::string_view text, std::vector<Diagnostic>& diagnostics, std::size_t pos = 0, int line = 1)
+      : text_(text), pos_(pos), line_(line), diagnostics_(diagnostics) {}
+
+  std::size_t position() const { return pos_; }
 
   bool at_end() const { return pos_ >= text_.size(); }
   int line_number() const { return line_; }
@@ -54,34 +60,59 @@ class LineReader {
 
   char peek() const { return at_end() ? '\0' : text_[pos_]; }
 
-  // "[name]" at the current position.
-  std::optional<std::string> section_header() {
+  // "[name]" at the current position. The name is a view of the text, or of quoted_storage when it
+  // was written in quotes.
+  std::optional<std::string_view> section_header(std::deque<std::string>& quoted_storage) {
     const int start_line = line_;
-    std::size_t p = pos_ + 1;
-    std::string name;
+    const std::size_t begin = pos_ + 1;
+    std::size_t p = begin;
     bool closed = false;
     bool quoted = false;
+    bool had_quotes = false;
     while (p < text_.size() && text_[p] != '\n') {
       const char c = text_[p];
       if (c == '"') {
         quoted = !quoted;
+        had_quotes = true;
       } else if (c == ']' && !quoted) {
         closed = true;
-        ++p;
         break;
-      } else {
-        name += c;
       }
       ++p;
     }
+    const std::size_t close = p;
     skip_to_next_line(p);  // text after ']' is ignored
     if (!closed) {
       diagnostics_.push_back({start_line, "section header without ']'"});
       return std::nullopt;
     }
-    const auto trimmed = text::trim(name);
-    if (trimmed.size() > 255) diagnostics_.push_back({start_line, "section name longer than 255 characters"});
-    return std::string(trimmed);
+    std::string_view name = text::trim(text_.substr(begin, close - begin));
+    if (had_quotes) {
+      std::string unquoted;
+      for (char c : name) {
+        if (c != '"') unquoted += c;
+      }
+      quoted_storage.push_back(text::trimmed(unquoted));
+      name = quoted_storage.back();
+    }
+    if (name.size() > 255) diagnostics_.push_back({start_line, "section name longer than 255 characters"});
+    return name;
+  }
+
+  // Moves past one logical line, building nothing: the first pass only needs line boundaries. A
+  // physical line without a backslash cannot continue, so most lines are skipped with memchr; the
+  // others take the tokenizer's own path so that both passes agree on where lines end.
+  void skip_logical_line() {
+    const auto nl = text_.find('\n', pos_);
+    const std::size_t end = nl == std::string_view::npos ? text_.size() : nl;
+    if (std::memchr(text_.data() + pos_, '\\', end - pos_) == nullptr) {
+      pos_ = end == text_.size() ? end : end + 1;
+      if (end != text_.size()) ++line_;
+      return;
+    }
+    building_ = false;
+    (void)logical_line(false);
+    building_ = true;
   }
 
   // keep_raw: build raw_value as well ([Strings] sections need commas kept).
@@ -101,6 +132,7 @@ class LineReader {
 
     // Appends a run of characters that are all quoted or all unquoted.
     auto append_run = [&](std::string_view run, bool from_quotes) {
+      if (!building_) return;
       auto add = [&](std::string& target, std::size_t& target_significant, std::size_t limit, bool report) {
         std::string_view r = run;
         if (target.empty() && !from_quotes) {  // leading blanks
@@ -136,7 +168,7 @@ class LineReader {
         pos_ = end;
         if (pos_ >= text_.size()) break;
         if (text_[pos_] == '\n') {
-          diagnostics_.push_back({line_, "unterminated quoted string"});
+          if (building_) diagnostics_.push_back({line_, "unterminated quoted string"});
           ++pos_;
           ++line_;
           break;
@@ -192,6 +224,11 @@ class LineReader {
         continue;
       }
       if (c == '=' && !have_key && !comma_seen) {
+        if (!building_) {
+          have_key = true;
+          ++pos_;
+          continue;
+        }
         end_field();
         line.key = fields.back();
         fields.back().clear();
@@ -203,6 +240,11 @@ class LineReader {
         continue;
       }
       if (c == ',') {
+        if (!building_) {
+          comma_seen = true;
+          ++pos_;
+          continue;
+        }
         end_field();
         fields.emplace_back();
         significant = 0;
@@ -217,6 +259,7 @@ class LineReader {
       append_run(text_.substr(pos_, 1), false);  // '=' after the key or a comma
       ++pos_;
     }
+    if (!building_) return line;
     end_field();
     raw.resize(raw_significant);
     if (truncated)
@@ -251,42 +294,105 @@ class LineReader {
   std::size_t pos_ = 0;
   int line_ = 1;
   std::vector<Diagnostic>& diagnostics_;
+  bool building_ = true;  // false while skipping: no fields, no diagnostics
 };
 
 }  // namespace
 
-Document Document::parse(std::string_view bytes, std::uint16_t language) {
+std::size_t Document::CaseInsensitiveHash::operator()(std::string_view s) const noexcept {
+  std::size_t h = 1469598103934665603ull;  // FNV-1a over upper-cased ASCII
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>((c >= 'a' && c <= 'z') ? c - 'a' + 'A' : c);
+    h = (h ^ u) * 1099511628211ull;
+  }
+  return h;
+}
+
+bool Document::CaseInsensitiveEqual::operator()(std::string_view a, std::string_view b) const noexcept {
+  return text::iequals(a, b);
+}
+
+Document Document::parse(std::string_view bytes, std::uint16_t language, Mode mode) {
   Document doc;
-  const auto decoded = decode(bytes);
+  if (auto text = as_utf8_text(bytes)) {
+    doc.encoding_ = Encoding::utf8;
+    doc.text_ = *text;
+  } else {
+    auto decoded = decode(bytes);
+    doc.encoding_ = decoded.encoding;
+    doc.owned_ = std::make_unique<std::string>(std::move(decoded.utf8));
+    doc.text_ = *doc.owned_;
+  }
+  doc.parse_text(language, mode);
+  return doc;
+}
+
+Document Document::parse(std::string&& bytes, std::uint16_t language, Mode mode) {
+  Document doc;
+  auto decoded = decode(bytes);
   doc.encoding_ = decoded.encoding;
-  LineReader reader(decoded.utf8, doc.diagnostics_);
-  Section* current = nullptr;
+  doc.owned_ = std::make_unique<std::string>(std::move(decoded.utf8));
+  doc.text_ = *doc.owned_;
+  doc.parse_text(language, mode);
+  return doc;
+}
+
+void Document::parse_text(std::uint16_t language, Mode mode) {
+  // First pass: section headers and where each body lies; lines are only skipped over.
+  LineReader reader(text_, diagnostics_);
+  constexpr std::size_t kNone = static_cast<std::size_t>(-1);  // not std::optional: GCC 12 warns falsely
+  std::size_t current = kNone;
+  sections_.reserve(32);
+  spans_.reserve(32);
+  index_.reserve(32);
+  auto close_span = [&](std::size_t end) {
+    if (current != kNone) spans_.back().where.end = end;
+  };
   while (reader.next_significant()) {
     if (reader.peek() == '[') {
+      const std::size_t header_at = reader.position();
       const int line = reader.line_number();
-      auto name = reader.section_header();
+      auto name = reader.section_header(unquoted_names_);
+      close_span(header_at);
       if (!name) {
-        current = nullptr;
+        current = kNone;
         continue;
       }
-      const auto key = text::to_upper(*name);
-      auto [it, inserted] = doc.index_.emplace(key, doc.sections_.size());
-      if (inserted) {
-        doc.sections_.push_back({*name, line, {}});
-        doc.sections_.back().is_strings = text::istarts_with(*name, "Strings");
-      }
-      current = &doc.sections_[it->second];  // duplicate sections merge into the first
+      auto [it, inserted] = index_.emplace(*name, sections_.size());
+      if (inserted) sections_.push_back({*name, line, {}, text::istarts_with(*name, "Strings")});
+      current = it->second;  // duplicate sections merge into the first
+      spans_.push_back({current, {reader.position(), reader.position(), reader.line_number()}});
       continue;
     }
-    Line line = reader.logical_line(current && current->is_strings);
-    if (!current) {
-      doc.diagnostics_.push_back({line.number, "a line before the first section is ignored"});
-      continue;
-    }
-    current->lines.push_back(std::move(line));
+    if (current == kNone) diagnostics_.push_back({reader.line_number(), "a line before the first section is ignored"});
+    reader.skip_logical_line();
   }
-  doc.choose_strings(language);
-  return doc;
+  close_span(text_.size());
+  tokenized_.assign(sections_.size(), false);
+  choose_strings(language);
+  if (mode == Mode::full) (void)sections();
+}
+
+void Document::tokenize(std::size_t index) const {
+  if (tokenized_[index]) return;
+  tokenized_[index] = true;
+  Section& section = sections_[index];
+  for (const auto& [owner, span] : spans_) {
+    if (owner != index) continue;
+    LineReader reader(text_.substr(0, span.end), diagnostics_, span.begin, span.line);
+    while (reader.next_significant()) section.lines.push_back(reader.logical_line(section.is_strings));
+  }
+}
+
+const std::vector<Section>& Document::sections() const {
+  for (std::size_t i = 0; i < sections_.size(); ++i) tokenize(i);
+  return sections_;
+}
+
+const std::vector<Diagnostic>& Document::diagnostics() const {
+  std::stable_sort(diagnostics_.begin(), diagnostics_.end(),
+                   [](const Diagnostic& a, const Diagnostic& b) { return a.line < b.line; });
+  return diagnostics_;
 }
 
 void Document::choose_strings(std::uint16_t language) {
@@ -314,17 +420,20 @@ void Document::choose_strings(std::uint16_t language) {
   }
   const Section* chosen = exact ? exact : neutral ? neutral : same_primary ? same_primary : plain;
   if (!chosen) return;
+  tokenize(static_cast<std::size_t>(chosen - sections_.data()));
   strings_section_ = chosen->name;
   for (const auto& line : chosen->lines) {
     if (!line.key) continue;
     if (line.raw_value.size() >= kMaxStringLength) add_diagnostic(line.number, "string longer than 4096 characters");
-    strings_.emplace(text::to_upper(*line.key), line.raw_value);
+    strings_.emplace(*line.key, std::string_view(line.raw_value));
   }
 }
 
 const Section* Document::section(std::string_view name) const {
-  const auto it = index_.find(text::to_upper(name));
-  return it == index_.end() ? nullptr : &sections_[it->second];
+  const auto it = index_.find(name);
+  if (it == index_.end()) return nullptr;
+  tokenize(it->second);
+  return &sections_[it->second];
 }
 
 std::optional<std::string> Document::value(std::string_view section_name, std::string_view key) const {
@@ -357,7 +466,7 @@ std::string Document::substitute(std::string_view in) const {
       continue;
     }
     const auto key = in.substr(i + 1, close - i - 1);
-    if (auto it = strings_.find(text::to_upper(key)); it != strings_.end()) {
+    if (auto it = strings_.find(key); it != strings_.end()) {
       out += it->second;
     } else {
       out.append(in.substr(i, close - i + 1));  // unknown keys (and DIRIDs like %10%) stay literal

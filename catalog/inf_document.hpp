@@ -1,6 +1,8 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,10 +30,16 @@ struct Line {
 };
 
 struct Section {
-  std::string name;  // as first written
+  std::string_view name;  // as first written; valid as long as the Document
   int first_line = 0;
   std::vector<Line> lines;
   bool is_strings = false;  // [Strings] or [Strings.LLLL]: lines keep raw_value
+};
+
+// Where the bodies of one section lie in the text (several when the name repeats).
+struct SectionSpan {
+  std::size_t begin = 0, end = 0;  // byte offsets in the decoded text
+  int line = 0;                    // line number at begin
 };
 
 // Limits from the INF rules: a field holds at most 4096 characters before substitution, a string at
@@ -41,11 +49,25 @@ inline constexpr std::size_t kMaxStringLength = 4096;
 
 class Document {
  public:
+  // full: tokenize every section now (and report every problem); otherwise a section's lines are
+  // read the first time it is asked for, which is how an indexer that reads a few sections of each
+  // INF stays fast. Results are the same either way.
+  enum class Mode { full, on_demand };
   // language: a LANGID such as 0x0409; it picks the [Strings.LLLL] table.
-  static Document parse(std::string_view bytes, std::uint16_t language = 0x0409);
+  // The Document refers to bytes when they need no decoding: they must outlive it. The rvalue
+  // overload is for callers that do not keep their bytes.
+  static Document parse(std::string_view bytes, std::uint16_t language = 0x0409, Mode mode = Mode::full);
+  static Document parse(std::string&& bytes, std::uint16_t language = 0x0409, Mode mode = Mode::full);
+  static Document parse(const char* bytes, std::uint16_t language = 0x0409, Mode mode = Mode::full) {
+    return parse(std::string(bytes), language, mode);
+  }
+  static Document parse(const std::string& bytes, std::uint16_t language = 0x0409, Mode mode = Mode::full) {
+    return parse(std::string_view(bytes), language, mode);
+  }
 
   const Section* section(std::string_view name) const;  // case-insensitive; nullptr when absent
-  const std::vector<Section>& sections() const { return sections_; }
+  const std::vector<Section>& sections() const;         // every section, tokenized
+  std::string_view text() const { return text_; }       // the decoded text
   // The first value of key in section, substituted; nullopt when absent.
   std::optional<std::string> value(std::string_view section, std::string_view key) const;
 
@@ -54,18 +76,46 @@ class Document {
   const std::string& strings_section() const { return strings_section_; }  // "" when none
 
   Encoding encoding() const { return encoding_; }
-  const std::vector<Diagnostic>& diagnostics() const { return diagnostics_; }
+  // Problems found so far, by line (with on_demand, only in the sections read).
+  const std::vector<Diagnostic>& diagnostics() const;
   void add_diagnostic(int line, std::string message) { diagnostics_.push_back({line, std::move(message)}); }
 
  private:
   void choose_strings(std::uint16_t language);
+  void tokenize(std::size_t index) const;
 
-  std::vector<Section> sections_;
-  std::unordered_map<std::string, std::size_t> index_;    // upper-case name → sections_ position
-  std::unordered_map<std::string, std::string> strings_;  // upper-case key → value
+  struct CaseInsensitiveHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept;
+  };
+  struct CaseInsensitiveEqual {
+    using is_transparent = void;
+    bool operator()(std::string_view a, std::string_view b) const noexcept;
+  };
+  template <typename K, typename T>
+  using NameMap = std::unordered_map<K, T, CaseInsensitiveHash, CaseInsensitiveEqual>;
+
+  void parse_text(std::uint16_t language, Mode mode);
+
+  // The text: a view of the caller's bytes, or of owned_ when they had to be decoded. owned_ is
+  // a unique_ptr so the view survives moving the Document.
+  std::unique_ptr<std::string> owned_;
+  std::string_view text_;
+  std::deque<std::string> unquoted_names_;  // storage for section names that were written in quotes
+  // Sections are tokenized lazily; the document is logically const all the same.
+  mutable std::vector<Section> sections_;
+  struct Span {
+    std::size_t section;
+    SectionSpan where;
+  };
+  std::vector<Span> spans_;  // in text order
+  mutable std::vector<bool> tokenized_;
+  NameMap<std::string_view, std::size_t> index_;  // section name (a view of the text) → sections_ position
+  // [Strings] key → value, as views of the chosen section's tokenized lines (never changed after).
+  NameMap<std::string_view, std::string_view> strings_;
   std::string strings_section_;
   Encoding encoding_ = Encoding::utf8;
-  std::vector<Diagnostic> diagnostics_;
+  mutable std::vector<Diagnostic> diagnostics_;
 };
 
 }  // namespace drvaudit::inf

@@ -4,11 +4,10 @@
 
 #include <algorithm>
 #include <fstream>
-#include <map>
-#include <sstream>
 
 #include "common/clock.hpp"
 #include "common/error.hpp"
+#include "common/file_walk.hpp"
 #include "common/hash.hpp"
 #include "common/text.hpp"
 
@@ -19,34 +18,18 @@ namespace fs = std::filesystem;
 namespace {
 constexpr std::uintmax_t kMaxInfBytes = 64ull * 1024 * 1024;  // far above any real INF; stops runaway files
 
-std::int64_t mtime_of(const fs::path& p) {
-  return static_cast<std::int64_t>(fs::last_write_time(p).time_since_epoch().count());
-}
-
-std::string read_bytes(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
+// Reads into a buffer the caller reuses from file to file, so its capacity is allocated once.
+void read_bytes(const fs::path& p, std::uintmax_t size, std::string& bytes) {
+  std::ifstream in;
+  in.rdbuf()->pubsetbuf(nullptr, 0);  // one sized read: a stream buffer would be allocated per file for nothing
+  in.open(p, std::ios::binary);
   if (!in) throw Error("cannot read " + p.string());
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  bytes.resize(static_cast<std::size_t>(size));
+  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  bytes.resize(static_cast<std::size_t>(in.gcount()));  // a file that shrank meanwhile
+  if (in.bad()) throw Error("cannot read " + p.string());
 }
 
-std::vector<fs::path> inf_files_below(const fs::path& folder) {
-  std::vector<fs::path> files;
-  std::error_code ec;
-  fs::recursive_directory_iterator it(folder, fs::directory_options::skip_permission_denied, ec);
-  if (ec) throw Error("cannot read folder " + folder.string() + ": " + ec.message());
-  for (const fs::recursive_directory_iterator end; it != end; it.increment(ec)) {
-    if (ec) {
-      spdlog::warn("{}: {}", folder.string(), ec.message());
-      break;
-    }
-    std::error_code type_ec;
-    if (it->is_regular_file(type_ec) && is_inf_file(it->path())) files.push_back(it->path());
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
 }  // namespace
 
 bool is_inf_file(const fs::path& path) { return text::iequals(path.extension().string(), ".inf"); }
@@ -58,7 +41,9 @@ IndexReport index_folder(Store& store, const fs::path& folder_in, const IndexOpt
 
   IndexReport report;
   report.folder = folder.string();
-  const auto files = inf_files_below(folder);
+  const auto files = list_files(folder, [](std::string_view name) {
+    return name.size() > 4 && text::iequals(name.substr(name.size() - 4), ".inf");
+  });
   report.files = files.size();
 
   sqlite::Transaction tx(store.database());
@@ -67,22 +52,27 @@ IndexReport index_folder(Store& store, const fs::path& folder_in, const IndexOpt
   if (!stored_target || report.target_changed) store.set_target(options.target);
   const auto source_id = store.ensure_source("inf-folder", folder.string());
 
-  std::map<std::string, FileRecord> known;
-  for (auto& [path, record] : store.files_of(source_id)) known.emplace(path, record);
+  // Both lists are in byte order of their paths: a merge walk pairs them without a hash table.
+  const auto known = store.files_of(source_id);
+  std::size_t next_known = 0;
+  std::vector<std::int64_t> vanished;
 
   std::size_t done = 0;
-  for (const auto& file : files) {
-    const auto path = file.string();
-    const auto size = static_cast<std::int64_t>(fs::file_size(file, ec));
-    const auto mtime = ec ? 0 : mtime_of(file);
-    const auto it = known.find(path);
-    const bool was_known = it != known.end();
-    if (was_known && !report.target_changed && it->second.size == size && it->second.mtime == mtime) {
+  std::string bytes;
+  for (const auto& [path, stamp] : files) {
+    const std::int64_t size = stamp.size;
+    const std::int64_t mtime = stamp.mtime_ns;
+    while (next_known < known.size() && known[next_known].first < path)
+      vanished.push_back(known[next_known++].second.id);
+    const FileRecord* record =
+        (next_known < known.size() && known[next_known].first == path) ? &known[next_known++].second : nullptr;
+    const bool was_known = record != nullptr;
+    if (was_known && !report.target_changed && record->size == size && record->mtime == mtime) {
       ++report.unchanged;
-      known.erase(it);
       if (options.progress) options.progress(++done, files.size(), path);
       continue;
     }
+    const fs::path file = path;
     std::string status = "indexed", message;
     std::optional<inf::DriverPackage> package;
     std::string digest;
@@ -90,9 +80,9 @@ IndexReport index_folder(Store& store, const fs::path& folder_in, const IndexOpt
       status = "error";
       message = "larger than 64 MiB: not an INF";
     } else {
-      std::string bytes;
+      bytes.clear();
       try {
-        bytes = read_bytes(file);
+        read_bytes(file, static_cast<std::uintmax_t>(size), bytes);
       } catch (const Error& e) {
         status = "error";
         message = e.what();
@@ -100,12 +90,11 @@ IndexReport index_folder(Store& store, const fs::path& folder_in, const IndexOpt
       report.bytes_read += bytes.size();
       // The hash decides only when the size is the same but the mtime is not (a copy, a touch);
       // new and resized files are parsed anyway, so hashing them would be wasted work.
-      if (was_known && !report.target_changed && it->second.size == size) {
+      if (was_known && !report.target_changed && record->size == size) {
         digest = hash::sha256_hex(bytes);
-        if (it->second.sha256 == digest) {
-          store.touch_file(it->second.id, size, mtime);
+        if (record->sha256 == digest) {
+          store.touch_file(record->id, size, mtime);
           ++report.unchanged;
-          known.erase(it);
           if (options.progress) options.progress(++done, files.size(), path);
           continue;
         }
@@ -130,13 +119,13 @@ IndexReport index_folder(Store& store, const fs::path& folder_in, const IndexOpt
       (status == "template" ? report.templates : report.failures)++;
       report.problems.emplace_back(path, message);
     }
-    store.put_file(source_id, path, size, mtime, digest, status, message, package ? &*package : nullptr);
+    store.put_file(was_known, source_id, path, size, mtime, digest, status, message, package ? &*package : nullptr);
     (was_known ? report.updated : report.added)++;
-    if (was_known) known.erase(it);
     if (options.progress) options.progress(++done, files.size(), path);
   }
-  for (const auto& [path, record] : known) {
-    store.remove_file(record.id);
+  while (next_known < known.size()) vanished.push_back(known[next_known++].second.id);
+  for (const auto id : vanished) {
+    store.remove_file(id);
     ++report.removed;
   }
   if (report.changed()) {

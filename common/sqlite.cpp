@@ -99,6 +99,12 @@ std::string Statement::column_text(int index) const {
                      static_cast<std::size_t>(sqlite3_column_bytes(stmt_.get(), index)));
 }
 
+std::string_view Statement::column_view(int index) const {
+  const auto* text = sqlite3_column_text(stmt_.get(), index);
+  if (!text) return {};
+  return {reinterpret_cast<const char*>(text), static_cast<std::size_t>(sqlite3_column_bytes(stmt_.get(), index))};
+}
+
 bool Statement::column_is_null(int index) const { return sqlite3_column_type(stmt_.get(), index) == SQLITE_NULL; }
 
 Transaction::Transaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }

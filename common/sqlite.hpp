@@ -60,6 +60,8 @@ class Statement {
   std::int64_t column_int(int index) const;
   double column_double(int index) const;
   std::string column_text(int index) const;
+  // Valid until the next step, reset or destruction of the statement.
+  std::string_view column_view(int index) const;
   bool column_is_null(int index) const;
 
  private:

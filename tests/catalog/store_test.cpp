@@ -124,6 +124,19 @@ TEST_CASE("catalog: an interrupted index leaves the previous catalog intact") {
   CHECK(store.lookup("PCI\\VEN_8&DEV_8").empty());
 }
 
+TEST_CASE("catalog: overlapping folders: the latest index owns a file") {
+  test::TempDir dir;
+  test::write_file(dir / "all/vendor/a.inf", simple_inf("PCI\\VEN_1&DEV_1", "01/01/2020,1.0"));
+  catalog::Store store(dir / "catalog.db", catalog::Store::Mode::read_write);
+  index(store, dir / "all");
+  CHECK(index(store, dir / "all/vendor").added == 1);
+  const auto hits = store.lookup("PCI\\VEN_1&DEV_1");
+  REQUIRE(hits.size() == 1);
+  CHECK(hits[0].source == (dir / "all/vendor").string());
+  CHECK(index(store, dir / "all").added == 1);  // taken back, still one copy
+  CHECK(store.lookup("PCI\\VEN_1&DEV_1").size() == 1);
+}
+
 TEST_CASE("catalog: a new target OS re-reads every file") {
   test::TempDir dir;
   test::write_file(dir / "drv/a.inf",

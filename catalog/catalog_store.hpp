@@ -92,6 +92,7 @@ class Store {
   // Queries do not change the catalog, but SQLite statements are stateful: the connection is mutable.
   mutable sqlite::Database db_;
   mutable std::optional<sqlite::Statement> lookup_statement_;
+  mutable std::optional<sqlite::Statement> inf_statement_;
   // Indexing writes thousands of files: its statements are prepared once per store.
   struct WriteStatements {
     sqlite::Statement delete_file, insert_file, insert_package, insert_model, insert_id;

@@ -115,6 +115,8 @@ IndexReport index_folder(Store& store, const fs::path& folder_in, const IndexOpt
     }
     if (status == "indexed") {
       ++report.packages;
+      for (const auto& d : package->diagnostics)
+        report.warnings.push_back(path + ":" + std::to_string(d.line) + ": " + d.message);
     } else {
       (status == "template" ? report.templates : report.failures)++;
       report.problems.emplace_back(path, message);

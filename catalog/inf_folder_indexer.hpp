@@ -27,6 +27,7 @@ struct IndexReport {
   std::uint64_t bytes_read = 0;
   bool target_changed = false;
   std::vector<std::pair<std::string, std::string>> problems;  // path, what is wrong (templates included)
+  std::vector<std::string> warnings;  // "path:line: message" for packages indexed despite a problem
   bool changed() const { return added || updated || removed || target_changed; }
 };
 

@@ -39,10 +39,14 @@ TEST_CASE("catalog: index, search by ID in any case, then sources and stats") {
   test::write_file(dir / "drivers/template.inf",
                    "[Version]\nSignature=$Windows NT$\nDriverVer=1/1/2020\n[Manufacturer]\nA=M,NT$ARCH$\n");
   catalog::Store store(dir / "catalog.db", catalog::Store::Mode::read_write);
+  test::write_file(dir / "drivers/bad-date.inf", simple_inf("PCI\\VEN_8086&DEV_9999", "02/30/2021,1.0.0.0"));
   const auto report = index(store, dir / "drivers");
-  CHECK(report.files == 3);
-  CHECK(report.added == 3);
-  CHECK(report.packages == 2);
+  REQUIRE(report.warnings.size() == 1);
+  CHECK_THAT(report.warnings[0], Catch::Contains("bad-date.inf:6: DriverVer date '02/30/2021'"));
+  CHECK(store.lookup("PCI\\VEN_8086&DEV_9999").size() == 1);  // indexed all the same, dated 00/00/0000
+  CHECK(report.files == 4);
+  CHECK(report.added == 4);
+  CHECK(report.packages == 3);
   CHECK(report.templates == 1);
 
   const auto hits = store.lookup("pci\\ven_8086&dev_1234");
@@ -50,17 +54,17 @@ TEST_CASE("catalog: index, search by ID in any case, then sources and stats") {
   CHECK(hits[0].inf_name == "a.inf");
   CHECK(hits[0].date.to_iso() == "2022-05-21");
   CHECK(hits[0].ddinstall_section == "Inst.NT");
-  CHECK(store.lookup("PCI\\CC_0200").size() == 2);  // compatible IDs are indexed too
+  CHECK(store.lookup("PCI\\CC_0200").size() == 3);  // compatible IDs are indexed too
   CHECK(store.lookup("PCI\\VEN_FFFF&DEV_0000").empty());
 
   const auto sources = store.sources();
   REQUIRE(sources.size() == 1);
-  CHECK(sources[0].packages == 2);
+  CHECK(sources[0].packages == 3);
   CHECK(sources[0].templates == 1);
   CHECK_FALSE(sources[0].last_indexed.empty());
   const auto stats = store.stats();
-  CHECK(stats.models == 2);
-  CHECK(stats.ids == 4);  // index rows: PCI\\CC_0200 is listed by both packages
+  CHECK(stats.models == 3);
+  CHECK(stats.ids == 6);  // index rows: PCI\\CC_0200 is listed by both packages
   CHECK(stats.target == "10.0.22631 amd64");
 }
 

@@ -36,12 +36,18 @@ ExitCode run_index(const GlobalOptions& globals, const CatalogOptions& options) 
     const auto report = catalog::index_folder(store, folder, index_options);
     progress.finish();
     for (const auto& [path, why] : report.problems) spdlog::info("{}: {}", path, why);
+    for (const auto& warning : report.warnings) spdlog::info("{}", warning);
     std::printf(
         "%s: %zu INF files: %zu added, %zu updated, %zu removed, %zu unchanged; %zu packages indexed, %zu templates, "
         "%zu not usable%s\n",
         report.folder.c_str(), report.files, report.added, report.updated, report.removed, report.unchanged,
         report.packages, report.templates, report.failures,
         report.target_changed ? " (target changed: everything re-read)" : "");
+    if (!report.warnings.empty() || !report.problems.empty()) {
+      std::printf(
+          "  %zu problems in indexed packages, %zu files not indexed: run with -v to list them with file and line\n",
+          report.warnings.size(), report.problems.size());
+    }
   }
   std::printf("catalog: %s (target Windows %s)\n", context.catalog_file().string().c_str(), target.to_string().c_str());
   return ExitCode::ok;

@@ -10,6 +10,8 @@
 namespace drvaudit::logging {
 
 namespace {
+std::shared_ptr<spdlog::sinks::sink> g_file_sink;
+
 spdlog::level::level_enum console_level(int verbosity) {
   switch (verbosity) {
     case 0: return spdlog::level::warn;
@@ -39,6 +41,7 @@ void init(const Options& options) {
       file->set_level(std::min(spdlog::level::info, console_level(options.verbosity)));
       file->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z [%P] %l: %v");
       sinks.push_back(file);
+      g_file_sink = file;
     } catch (const std::exception& e) {
       file_problem = e.what();
     }
@@ -52,6 +55,13 @@ void init(const Options& options) {
     // Logging to a file is a convenience; a read-only state folder must not stop a scan.
     spdlog::warn("cannot write the log file {}: {}", options.log_file->string(), file_problem);
   }
+}
+
+void error_to_file(const std::string& message) {
+  if (!g_file_sink) return;
+  spdlog::details::log_msg msg("drvaudit", spdlog::level::err, message);
+  g_file_sink->log(msg);
+  g_file_sink->flush();
 }
 
 }  // namespace drvaudit::logging

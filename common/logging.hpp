@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <optional>
+#include <string>
 
 // spdlog set-up: a console sink on stderr (stdout carries the command's data) at the level the
 // user chose, and a rotating file sink that always records info and above.
@@ -14,5 +15,8 @@ struct Options {
 };
 
 void init(const Options& options);
+
+// Writes an error to the log file only: the command line has already shown it on the console.
+void error_to_file(const std::string& message);
 
 }  // namespace drvaudit::logging

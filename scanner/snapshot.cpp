@@ -212,6 +212,9 @@ Inventory parse(std::string_view input, const std::string& origin) {
   } catch (const json::parse_error& e) {
     throw ParseError("snapshot " + origin + ": invalid JSON at byte " + std::to_string(e.byte) + ": " +
                      (input.empty() ? std::string("the file is empty") : std::string(e.what())));
+  } catch (const json::exception& e) {
+    // Not only syntax: a number too large for a double (1e999) is out_of_range (found by fuzzing).
+    throw ParseError("snapshot " + origin + ": invalid JSON: " + e.what());
   }
   return from_json(doc, origin);
 }

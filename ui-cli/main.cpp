@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "common/error.hpp"
+#include "common/logging.hpp"
 #include "ui-cli/commands/commands.hpp"
 
 namespace {
@@ -44,7 +45,7 @@ int run(int argc, char** argv) {
     return code == 0 ? 0 : drvaudit::to_int(ExitCode::usage);
   } catch (const drvaudit::Error& e) {
     std::fprintf(stderr, "drvaudit: %s\n", e.what());
-    if (auto logger = spdlog::default_logger()) logger->error("{}", e.what());
+    drvaudit::logging::error_to_file(e.what());
     return drvaudit::to_int(e.exit_code());
   }
   return drvaudit::to_int(exit_code);

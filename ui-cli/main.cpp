@@ -6,6 +6,7 @@
 #include "common/error.hpp"
 #include "common/logging.hpp"
 #include "ui-cli/commands/commands.hpp"
+#include "ui-cli/console.hpp"
 
 namespace {
 
@@ -38,8 +39,13 @@ int run(int argc, char** argv) {
   drvaudit::commands::add_audit(app, globals, exit_code);
   drvaudit::commands::add_catalog(app, globals, exit_code);
 
+  drvaudit::console::setup();
+  // UTF-8 arguments (on Windows from the wide command line); CLI11 takes them as an argv array.
+  const auto arguments = drvaudit::console::arguments(argc, argv);
+  std::vector<char*> utf8_argv;
+  for (const auto& a : arguments) utf8_argv.push_back(const_cast<char*>(a.c_str()));
   try {
-    app.parse(argc, argv);
+    app.parse(static_cast<int>(utf8_argv.size()), utf8_argv.data());
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);  // prints help, the version, or the parse error
     return code == 0 ? 0 : drvaudit::to_int(ExitCode::usage);

@@ -6,6 +6,7 @@
 
 #include "common/error.hpp"
 #include "common/file_walk.hpp"
+#include "common/windows/filetime.hpp"
 
 namespace drvaudit {
 
@@ -50,7 +51,7 @@ void walk(const std::filesystem::path& dir, int depth, const std::function<bool(
     const auto size = (static_cast<std::int64_t>(data.nFileSizeHigh) << 32) | data.nFileSizeLow;
     const auto ticks =
         (static_cast<std::int64_t>(data.ftLastWriteTime.dwHighDateTime) << 32) | data.ftLastWriteTime.dwLowDateTime;
-    out.push_back({child.string(), {size, ticks * 100}});
+    out.push_back({child.string(), {size, win::filetime_to_unix_ns(ticks)}});
   } while (FindNextFileW(find.get(), &data));
 }
 }  // namespace

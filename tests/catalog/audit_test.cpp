@@ -80,7 +80,8 @@ TEST_CASE("done-when: qemupciserial.inf updates an older driver and leaves a new
   CHECK(older.verdict == Verdict::update_available);
   REQUIRE(older.best);
   CHECK(older.best->entry.inf_name == "qemupciserial.inf");
-  CHECK(older.best->entry.path.find("virtio-win/pciserial/qemupciserial.inf") != std::string::npos);
+  CHECK(std::filesystem::path(older.best->entry.path).generic_string().find("virtio-win/pciserial/qemupciserial.inf") !=
+        std::string::npos);
   CHECK(older.best->entry.date.to_inf() == "05/21/2022");
   CHECK(older.best->entry.version.to_string() == "100.90.104.22100");
   CHECK(rank::hex(older.best->value()) == "0x00FF2001");

@@ -2,10 +2,12 @@
 
 #include "common/error.hpp"
 #include "common/process.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace process = drvaudit::process;
 using namespace std::chrono_literals;
 
+#ifndef _WIN32
 TEST_CASE("arguments reach the program literally, never through a shell") {
   const auto result = process::run({"printf", "%s|", "two words", "$HOME", "a;b", "`id`", "*"});
   CHECK(result.exit_code == 0);
@@ -31,6 +33,22 @@ TEST_CASE("a program that outlives its timeout is killed") {
   CHECK(result.timed_out);
   CHECK(result.exit_code == -1);
 }
+
+#else
+TEST_CASE("Windows: exit codes and output are carried, arguments are quoted for CommandLineToArgvW") {
+  auto result = process::run({"cmd.exe", "/c", "exit 7"});
+  CHECK(result.exit_code == 7);
+  result = process::run({"cmd.exe", "/c", "echo", "hello"});
+  CHECK(result.exit_code == 0);
+  CHECK(result.out.find("hello") != std::string::npos);
+  // drvaudit.exe itself parses its arguments with CommandLineToArgvW: a snapshot path with spaces
+  // and quotes must reach it whole (it reports the file it could not read).
+  result = process::run(
+      {drvaudit::test::drvaudit_binary().string(), "--snapshot", "C:\\no such\\dir \"x\"\\a b.json", "scan"});
+  CHECK(result.exit_code == 1);
+  CHECK(result.err.find("C:\\no such\\dir \"x\"\\a b.json") != std::string::npos);
+}
+#endif
 
 TEST_CASE("a program that does not exist is an error, not a crash") {
   CHECK_THROWS_AS(process::run({"/nonexistent/drvaudit-no-such-program"}), drvaudit::Error);

@@ -82,7 +82,8 @@ TEST_CASE("bad snapshots get one clear error with the file and the JSON path") {
   const std::vector<Case> cases = {
       {good.substr(0, good.size() / 2), "invalid JSON at byte"},
       {"", "the file is empty"},
-      {R"({"schema":"drvaudit-snapshot/1","devices":[],"n":36e968})", "invalid JSON: [json.exception.out_of_range.406] number overflow"},
+      {R"({"schema":"drvaudit-snapshot/1","devices":[],"n":36e968})",
+       "invalid JSON: [json.exception.out_of_range.406] number overflow"},
       {"[]", "at /: expected a JSON object"},
       {R"({"schema":"drvaudit-snapshot/9","devices":[]})", "at /schema: unsupported schema"},
       {R"({"devices":[]})", "missing required key \"schema\""},

@@ -1,7 +1,9 @@
 #include <spdlog/spdlog.h>
 
 #include "catalog/audit.hpp"
+#include "catalog/default_catalog.hpp"
 #include "catalog/explain.hpp"
+#include "catalog/inf_folder_indexer.hpp"
 #include "common/error.hpp"
 #include "common/terminal.hpp"
 #include "common/text.hpp"
@@ -34,6 +36,21 @@ bool selects(const Device& d, const std::string& what) {
 ExitCode run_audit(const GlobalOptions& globals, const AuditOptions& options) {
   AppContext context(globals);
   const Inventory inventory = context.device_source()->scan();
+  if (!globals.snapshot) {
+    // This machine's own driver store is a catalog source (Windows); indexing is incremental, so
+    // after the first audit it costs a directory walk.
+    const auto folders = catalog::default_inf_folders();
+    if (!folders.empty()) {
+      catalog::Store writable(context.catalog_file(), catalog::Store::Mode::read_write);
+      catalog::IndexOptions index_options;
+      index_options.target = catalog::default_target();
+      for (const auto& folder : folders) {
+        const auto report = catalog::index_folder(writable, folder, index_options);
+        spdlog::info("driver store {}: {} packages added or updated, {} unchanged", folder.string(),
+                     report.added + report.updated, report.unchanged);
+      }
+    }
+  }
   const catalog::Store store(context.catalog_file(), catalog::Store::Mode::read_only);
   if (store.empty()) spdlog::warn("the catalog is empty: index driver folders with `drvaudit catalog index DIR`");
 

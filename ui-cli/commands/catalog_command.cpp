@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "catalog/catalog_store.hpp"
+#include "catalog/default_catalog.hpp"
 #include "catalog/inf_folder_indexer.hpp"
 #include "catalog/ranking.hpp"
 #include "common/terminal.hpp"
@@ -16,15 +17,22 @@ namespace drvaudit::commands {
 namespace {
 struct CatalogOptions {
   std::vector<std::filesystem::path> folders;
-  std::string target_os = "10.0.22631";
-  std::string arch = "amd64";
+  std::string target_os;  // "" = the running Windows, or 10.0.22631 elsewhere
+  std::string arch;
   std::string id;
   std::string format = "table";
 };
 
 ExitCode run_index(const GlobalOptions& globals, const CatalogOptions& options) {
   AppContext context(globals);
-  const auto target = inf::TargetOs::parse(options.target_os, options.arch);
+  auto target = catalog::default_target();
+  if (!options.target_os.empty() || !options.arch.empty()) {
+    target = inf::TargetOs::parse(
+        options.target_os.empty()
+            ? std::to_string(target.major) + "." + std::to_string(target.minor) + "." + std::to_string(target.build)
+            : options.target_os,
+        options.arch.empty() ? target.arch : options.arch);
+  }
   catalog::Store store(context.catalog_file(), catalog::Store::Mode::read_write);
   for (const auto& folder : options.folders) {
     ProgressBar progress("indexing " + folder.filename().string());
@@ -162,9 +170,11 @@ void add_catalog(CLI::App& app, const GlobalOptions& globals, ExitCode& exit_cod
   index->add_option("folders", options->folders, "Folders with driver packages")
       ->required()
       ->check(CLI::ExistingDirectory);
-  index->add_option("--target-os", options->target_os, "Windows version the catalog is for (MAJOR.MINOR.BUILD)")
-      ->capture_default_str();
-  index->add_option("--arch", options->arch, "Architecture: x86, amd64, arm, arm64")->capture_default_str();
+  index->add_option(
+      "--target-os", options->target_os,
+      "Windows version the catalog is for, MAJOR.MINOR.BUILD (default: the running Windows, or 10.0.22631)");
+  index->add_option("--arch", options->arch,
+                    "Architecture: x86, amd64, arm, arm64 (default: this machine's, or amd64)");
   index->callback([&globals, &exit_code, options] { exit_code = run_index(globals, *options); });
 
   CLI::App* sources =

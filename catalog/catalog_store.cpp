@@ -6,7 +6,17 @@
 namespace drvaudit::catalog {
 
 namespace {
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
+
+// Each step takes the schema from version N to N+1; a catalog is migrated in place when opened.
+constexpr const char* kMigrations[] = {
+    // 1 → 2: feed sources (settings and HTTP validators).
+    "ALTER TABLE sources ADD COLUMN pubkey TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE sources ADD COLUMN allow_unsigned INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE sources ADD COLUMN ca_file TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE sources ADD COLUMN etag TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE sources ADD COLUMN last_modified TEXT NOT NULL DEFAULT '';",
+};
 
 constexpr const char* kSchema = R"SQL(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -15,7 +25,12 @@ CREATE TABLE IF NOT EXISTS sources(
   kind TEXT NOT NULL,
   location TEXT NOT NULL UNIQUE,
   last_indexed TEXT NOT NULL DEFAULT '',
-  status TEXT NOT NULL DEFAULT 'new');
+  status TEXT NOT NULL DEFAULT 'new',
+  pubkey TEXT NOT NULL DEFAULT '',
+  allow_unsigned INTEGER NOT NULL DEFAULT 0,
+  ca_file TEXT NOT NULL DEFAULT '',
+  etag TEXT NOT NULL DEFAULT '',
+  last_modified TEXT NOT NULL DEFAULT '');
 CREATE TABLE IF NOT EXISTS files(
   id INTEGER PRIMARY KEY,
   source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
@@ -77,12 +92,23 @@ std::vector<std::string> split_ids(const std::string& joined) {
 }
 }  // namespace
 
+namespace {
+int stored_schema_version(const std::filesystem::path& file) {
+  sqlite::Database db(file, sqlite::Database::Mode::read_only);
+  auto q = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'");
+  return q.step() ? std::stoi(q.column_text(0)) : kSchemaVersion;
+}
+}  // namespace
+
 Store::Store(const std::filesystem::path& file, Mode mode)
     : db_([&] {
         if (mode == Mode::read_only && !std::filesystem::exists(file)) {
           empty_ = true;
           return sqlite::Database(":memory:");
         }
+        // An older catalog is upgraded in place, even by a command that only reads it.
+        if (mode == Mode::read_only && stored_schema_version(file) < kSchemaVersion)
+          Store upgrade(file, Mode::read_write);
         if (mode == Mode::read_write)
           std::filesystem::create_directories(file.parent_path().empty() ? "." : file.parent_path());
         return sqlite::Database(file, mode == Mode::read_only ? sqlite::Database::Mode::read_only
@@ -105,9 +131,21 @@ Store::Store(const std::filesystem::path& file, Mode mode)
       db_.prepare("INSERT INTO meta(key, value) VALUES('schema_version', ?1)")
           .bind(1, std::to_string(kSchemaVersion))
           .run();
-    } else if (version.column_text(0) != std::to_string(kSchemaVersion)) {
-      throw Error("catalog " + file.string() + " has schema version " + version.column_text(0) +
-                  "; this drvaudit uses " + std::to_string(kSchemaVersion) + ". Remove it and index again.");
+    } else {
+      const int found = std::stoi(version.column_text(0));
+      version.reset();
+      if (found > kSchemaVersion) {
+        throw Error("catalog " + file.string() + " has schema version " + std::to_string(found) +
+                    ", newer than this drvaudit's " + std::to_string(kSchemaVersion));
+      }
+      if (found < kSchemaVersion) {
+        sqlite::Transaction tx(db_);
+        for (int v = found; v < kSchemaVersion; ++v) db_.exec(kMigrations[v - 1]);
+        db_.prepare("UPDATE meta SET value = ?1 WHERE key = 'schema_version'")
+            .bind(1, std::to_string(kSchemaVersion))
+            .run();
+        tx.commit();
+      }
     }
   }
 }
@@ -174,6 +212,47 @@ Stats Store::stats() const {
   s.failures = count("SELECT count(*) FROM files WHERE status IN ('error', 'not_inf')");
   if (auto t = target()) s.target = t->to_string();
   return s;
+}
+
+FeedSource Store::add_feed_source(const std::string& url, const std::string& pubkey, bool allow_unsigned,
+                                  const std::string& ca_file) {
+  const auto id = ensure_source("feed", url);
+  db_.prepare(
+         "UPDATE sources SET kind = 'feed', pubkey = ?1, allow_unsigned = ?2, ca_file = ?3, etag = '', last_modified = "
+         "'' WHERE id = ?4")
+      .bind(1, pubkey)
+      .bind(2, std::int64_t{allow_unsigned})
+      .bind(3, ca_file)
+      .bind(4, id)
+      .run();
+  for (auto& f : feed_sources()) {
+    if (f.id == id) return f;
+  }
+  throw Error("catalog: the feed source was not recorded");
+}
+
+std::vector<FeedSource> Store::feed_sources() const {
+  auto q = db_.prepare(
+      "SELECT id, location, pubkey, allow_unsigned, ca_file, etag, last_modified FROM sources WHERE kind = 'feed' "
+      "ORDER BY id");
+  std::vector<FeedSource> out;
+  while (q.step()) {
+    out.push_back({q.column_int(0), q.column_text(1), q.column_text(2), q.column_int(3) != 0, q.column_text(4),
+                   q.column_text(5), q.column_text(6)});
+  }
+  return out;
+}
+
+void Store::remove_files_of(std::int64_t source_id) {
+  db_.prepare("DELETE FROM files WHERE source_id = ?1").bind(1, source_id).run();
+}
+
+void Store::record_feed_validators(std::int64_t source_id, const std::string& etag, const std::string& last_modified) {
+  db_.prepare("UPDATE sources SET etag = ?1, last_modified = ?2 WHERE id = ?3")
+      .bind(1, etag)
+      .bind(2, last_modified)
+      .bind(3, source_id)
+      .run();
 }
 
 std::vector<std::pair<std::string, FileRecord>> Store::files_of(std::int64_t source_id) const {

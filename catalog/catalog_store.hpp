@@ -24,6 +24,16 @@ struct SourceInfo {
   std::int64_t files = 0, packages = 0, templates = 0, failures = 0;
 };
 
+// A signed feed this catalog syncs (catalog add-source).
+struct FeedSource {
+  std::int64_t id = 0;
+  std::string url;
+  std::string pubkey;  // minisign public key (base64 line)
+  bool allow_unsigned = false;
+  std::string ca_file;
+  std::string etag, last_modified;  // validators of the copy in the catalog
+};
+
 struct Stats {
   std::int64_t sources = 0, files = 0, packages = 0, models = 0, ids = 0, templates = 0, failures = 0;
   std::string target;
@@ -68,6 +78,14 @@ class Store {
   std::vector<SourceInfo> sources() const;
   void record_source_result(std::int64_t source_id, const std::string& status, const std::string& when);
   Stats stats() const;
+
+  // Feed sources: added or updated (URL, key, CA, opt-out), listed, and their content replaced in
+  // one go. replace_feed_content runs inside the caller's transaction.
+  FeedSource add_feed_source(const std::string& url, const std::string& pubkey, bool allow_unsigned,
+                             const std::string& ca_file);
+  std::vector<FeedSource> feed_sources() const;
+  void remove_files_of(std::int64_t source_id);
+  void record_feed_validators(std::int64_t source_id, const std::string& etag, const std::string& last_modified);
 
   // Files of a source in path order (byte order), for incremental indexing.
   std::vector<std::pair<std::string, FileRecord>> files_of(std::int64_t source_id) const;

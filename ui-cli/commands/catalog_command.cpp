@@ -4,6 +4,14 @@
 
 #include "catalog/catalog_store.hpp"
 #include "catalog/default_catalog.hpp"
+#include "catalog/feed_export.hpp"
+#include "catalog/feed_sync.hpp"
+#include "catalog/minisign.hpp"
+#include "common/error.hpp"
+#include "common/text.hpp"
+
+#include <fstream>
+#include <sstream>
 #include "catalog/inf_folder_indexer.hpp"
 #include "catalog/ranking.hpp"
 #include "common/terminal.hpp"
@@ -15,6 +23,19 @@
 namespace drvaudit::commands {
 
 namespace {
+struct FeedOptions {
+  std::string url;
+  std::string pubkey;
+  bool allow_unsigned = false;
+  std::optional<std::filesystem::path> ca_file;
+  std::optional<std::string> source;
+  int timeout = 120;
+  std::vector<std::filesystem::path> folders;
+  std::filesystem::path out;
+  std::optional<std::string> base_url;
+  std::string target_os, arch;
+};
+
 struct CatalogOptions {
   std::vector<std::filesystem::path> folders;
   std::string target_os;  // "" = the running Windows, or 10.0.22631 elsewhere
@@ -161,7 +182,101 @@ ExitCode run_search(const GlobalOptions& globals, const CatalogOptions& options)
 }
 }  // namespace
 
+inf::TargetOs chosen_target(const std::string& version, const std::string& arch) {
+  auto target = catalog::default_target();
+  if (version.empty() && arch.empty()) return target;
+  return inf::TargetOs::parse(version.empty() ? std::to_string(target.major) + "." + std::to_string(target.minor) +
+                                                    "." + std::to_string(target.build)
+                                              : version,
+                              arch.empty() ? target.arch : arch);
+}
+
+ExitCode run_add_source(const GlobalOptions& globals, const FeedOptions& options) {
+  if (options.url.rfind("https://", 0) != 0) throw UsageError("a feed source must be an https:// URL");
+  std::string key = options.pubkey;
+  std::error_code ec;
+  if (!key.empty() && std::filesystem::is_regular_file(key, ec)) {  // a .pub file instead of the key itself
+    std::ifstream in(key);
+    std::ostringstream s;
+    s << in.rdbuf();
+    key = s.str();
+  }
+  if (key.empty() && !options.allow_unsigned)
+    throw UsageError("give the feed's minisign public key with --pubkey KEY (or --allow-unsigned)");
+  std::string key_line;
+  if (!key.empty()) {
+    const auto parsed = minisign::parse_public_key(key);  // refuses a malformed key now, not at sync time
+    for (auto line : text::split(key, '\n')) {
+      line = text::trim(line);
+      if (!line.empty() && !text::istarts_with(line, "untrusted comment:")) {
+        key_line = std::string(line);
+        break;
+      }
+    }
+    std::printf("trusting key %s for %s\n", parsed.key_id_hex().c_str(), options.url.c_str());
+  }
+  if (options.allow_unsigned)
+    spdlog::warn("{}: signature checks are OFF for this source (--allow-unsigned)", options.url);
+  AppContext context(globals);
+  catalog::Store store(context.catalog_file(), catalog::Store::Mode::read_write);
+  store.add_feed_source(options.url, key_line, options.allow_unsigned,
+                        options.ca_file ? std::filesystem::absolute(*options.ca_file).string() : std::string());
+  std::printf("added %s; run `drvaudit catalog sync` to fetch it\n", options.url.c_str());
+  return ExitCode::ok;
+}
+
+ExitCode run_sync(const GlobalOptions& globals, const FeedOptions& options) {
+  AppContext context(globals);
+  catalog::Store store(context.catalog_file(), catalog::Store::Mode::read_write);
+  auto sources = store.feed_sources();
+  if (options.source) {
+    std::erase_if(sources, [&](const catalog::FeedSource& s) { return s.url != *options.source; });
+    if (sources.empty()) throw UsageError("no feed source " + *options.source + " (see `drvaudit catalog sources`)");
+  }
+  if (sources.empty()) {
+    std::printf("no feed sources: add one with `drvaudit catalog add-source URL --pubkey KEY`\n");
+    return ExitCode::ok;
+  }
+  ExitCode result = ExitCode::ok;
+  for (const auto& source : sources) {
+    ProgressBar progress("syncing");
+    catalog::SyncOptions sync_options;
+    sync_options.ca_file = options.ca_file;
+    sync_options.timeout = std::chrono::seconds(options.timeout);
+    sync_options.progress = [&](std::size_t done, std::size_t total) { progress.update(done, total); };
+    try {
+      const auto r = catalog::sync_feed(store, source, sync_options);
+      progress.finish();
+      if (r.unchanged) {
+        std::printf("%s: unchanged\n", r.url.c_str());
+      } else {
+        const std::string how = r.signature_checked ? "signature OK (" + r.signed_comment + ")"
+                                                    : "NOT signature-checked (--allow-unsigned)";
+        std::printf("%s: %zu packages, %s\n", r.url.c_str(), r.packages, how.c_str());
+      }
+    } catch (const Error& e) {
+      progress.finish();
+      std::fprintf(stderr, "drvaudit: sync failed, the catalog keeps its previous copy: %s\n", e.what());
+      result = ExitCode::error;
+    }
+  }
+  return result;
+}
+
+ExitCode run_export(const GlobalOptions& globals, const FeedOptions& options) {
+  AppContext context(globals);
+  catalog::ExportOptions export_options;
+  export_options.out = options.out;
+  export_options.base_url = options.base_url;
+  export_options.target = chosen_target(options.target_os, options.arch);
+  const auto f = catalog::export_feed(options.folders, export_options);
+  std::printf("%s: %zu packages for Windows %s; sign it with: minisign -Sm %s\n", options.out.string().c_str(),
+              f.packages.size(), f.target.to_string().c_str(), options.out.string().c_str());
+  return ExitCode::ok;
+}
+
 void add_catalog(CLI::App& app, const GlobalOptions& globals, ExitCode& exit_code) {
+  auto feed_options = std::make_shared<FeedOptions>();
   auto options = std::make_shared<CatalogOptions>();
   CLI::App* cmd = app.add_subcommand("catalog", "Manage the driver catalog: index INF folders, list sources, search");
   cmd->require_subcommand(1);
@@ -176,6 +291,34 @@ void add_catalog(CLI::App& app, const GlobalOptions& globals, ExitCode& exit_cod
   index->add_option("--arch", options->arch,
                     "Architecture: x86, amd64, arm, arm64 (default: this machine's, or amd64)");
   index->callback([&globals, &exit_code, options] { exit_code = run_index(globals, *options); });
+
+  CLI::App* add_source = cmd->add_subcommand("add-source", "Add (or update) a signed feed source");
+  add_source->add_option("url", feed_options->url, "The feed's https:// URL")->required();
+  add_source->add_option("--pubkey", feed_options->pubkey, "The publisher's minisign public key, or its .pub file");
+  add_source->add_flag("--allow-unsigned", feed_options->allow_unsigned,
+                       "Accept the feed without a signature (logged; not recommended)");
+  add_source->add_option("--ca-file", feed_options->ca_file, "Trust this CA certificate too (a private CA)")
+      ->check(CLI::ExistingFile);
+  add_source->callback([&globals, &exit_code, feed_options] { exit_code = run_add_source(globals, *feed_options); });
+
+  CLI::App* sync = cmd->add_subcommand("sync", "Fetch the feed sources (or one) over HTTPS and check their signatures");
+  sync->add_option("source", feed_options->source, "Only this source URL");
+  sync->add_option("--ca-file", feed_options->ca_file, "Trust this CA certificate too (a private CA)")
+      ->check(CLI::ExistingFile);
+  sync->add_option("--timeout", feed_options->timeout, "Give up on a transfer after this many seconds")
+      ->capture_default_str();
+  sync->callback([&globals, &exit_code, feed_options] { exit_code = run_sync(globals, *feed_options); });
+
+  CLI::App* export_cmd = cmd->add_subcommand("export", "Build a feed from INF folders (packages zipped next to it)");
+  export_cmd->add_option("folders", feed_options->folders, "Folders with driver packages")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  export_cmd->add_option("--out", feed_options->out, "The feed file to write, e.g. www/feed.json")->required();
+  export_cmd->add_option("--base-url", feed_options->base_url, "Make download URLs absolute with this prefix");
+  export_cmd->add_option("--target-os", feed_options->target_os,
+                         "Windows version the feed is for (default as for catalog index)");
+  export_cmd->add_option("--arch", feed_options->arch, "Architecture (default as for catalog index)");
+  export_cmd->callback([&globals, &exit_code, feed_options] { exit_code = run_export(globals, *feed_options); });
 
   CLI::App* sources =
       cmd->add_subcommand("sources", "List the catalog's sources with their last index and package counts");

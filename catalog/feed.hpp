@@ -1,0 +1,45 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "catalog/driver_package.hpp"
+
+// Signed driver feeds (docs/feed-format.md, data/feed.schema.json): the drivers an organisation
+// approves, as the catalog's own driver-package model, so that a feed package ranks exactly like the
+// same INF indexed from a folder.
+namespace drvaudit::feed {
+
+inline constexpr std::string_view kSchema = "drvaudit-feed/1";
+inline constexpr std::size_t kMaxFeedBytes = 256 * 1024 * 1024;
+
+struct Download {
+  std::string url;  // relative to the feed, or absolute
+  std::int64_t size = 0;
+  std::string sha256;
+  std::string format = "zip";  // zip | cab
+};
+
+struct Package {
+  inf::DriverPackage package;  // [Version] facts and the Models lines for the feed's target
+  std::string path;            // the INF's path inside the download
+  std::vector<std::string> architectures;
+  Download download;
+};
+
+struct Feed {
+  std::string publisher;
+  std::string generated_at;
+  inf::TargetOs target;
+  std::vector<Package> packages;
+};
+
+// Throws ParseError with the JSON path of the first problem.
+Feed parse(std::string_view text, const std::string& origin);
+std::string serialize(const Feed& feed);
+
+}  // namespace drvaudit::feed

@@ -1,0 +1,76 @@
+#include "catalog/feed_sync.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "catalog/feed.hpp"
+#include "catalog/minisign.hpp"
+#include "common/clock.hpp"
+#include "common/http.hpp"
+
+namespace drvaudit::catalog {
+
+SyncResult sync_feed(Store& store, const FeedSource& source, const SyncOptions& options) {
+  SyncResult result;
+  result.url = source.url;
+  http::Request request;
+  request.url = source.url;
+  if (options.ca_file)
+    request.ca_file = options.ca_file;
+  else if (!source.ca_file.empty())
+    request.ca_file = std::filesystem::path(source.ca_file);
+  request.if_none_match = source.etag;
+  request.if_modified_since = source.last_modified;
+  request.max_bytes = feed::kMaxFeedBytes;
+  request.total_timeout = options.timeout;
+  request.stall_timeout = std::min(options.timeout, request.stall_timeout);
+  request.connect_timeout = std::min(options.timeout, request.connect_timeout);
+  request.progress = options.progress;
+  const auto response = http::get(request);
+  if (response.status == 304) {
+    result.unchanged = true;
+    return result;  // nothing written: the catalog already holds this feed
+  }
+
+  // The signature is checked on the exact bytes received, before the JSON is even parsed.
+  if (!source.allow_unsigned) {
+    if (source.pubkey.empty())
+      throw minisign::SignatureError(source.url + ": the source has no public key; add it with --pubkey KEY");
+    http::Request sig_request = request;
+    sig_request.url = source.url + ".minisig";
+    sig_request.if_none_match.clear();
+    sig_request.if_modified_since.clear();
+    sig_request.max_bytes = 64 * 1024;
+    sig_request.progress = nullptr;
+    const auto signature = http::get(sig_request);
+    try {
+      result.signed_comment =
+          minisign::verify(response.body, signature.body, minisign::parse_public_key(source.pubkey));
+    } catch (const minisign::SignatureError& e) {
+      throw minisign::SignatureError(source.url + ": " + e.what());
+    }
+    result.signature_checked = true;
+  } else {
+    spdlog::warn("{}: accepted without a signature check (the source was added with --allow-unsigned)", source.url);
+  }
+
+  const auto parsed = feed::parse(response.body, source.url);
+  if (auto target = store.target(); target && !(*target == parsed.target)) {
+    throw Error(source.url + ": the feed is for Windows " + parsed.target.to_string() + ", the catalog for Windows " +
+                target->to_string() + "; keep one catalog (--state-dir) per target");
+  }
+
+  sqlite::Transaction tx(store.database());
+  if (!store.target()) store.set_target(parsed.target);
+  store.remove_files_of(source.id);
+  for (const auto& p : parsed.packages) {
+    store.put_file(true, source.id, source.url + "#" + p.download.url + "/" + p.path, p.download.size, 0,
+                   p.download.sha256, "indexed", "", &p.package);
+  }
+  store.record_feed_validators(source.id, response.etag, response.last_modified);
+  store.record_source_result(source.id, "ok", utc_now_iso8601());
+  tx.commit();
+  result.packages = parsed.packages.size();
+  return result;
+}
+
+}  // namespace drvaudit::catalog

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "catalog/catalog_store.hpp"
+
+// catalog sync: fetches a feed source over HTTPS, checks its minisign signature against the key
+// configured for the source, and replaces the source's packages in one transaction. An unchanged
+// feed (304) costs one request and writes nothing; a feed that fails any check leaves the catalog
+// exactly as it was.
+namespace drvaudit::catalog {
+
+struct SyncOptions {
+  std::optional<std::filesystem::path> ca_file;  // overrides the source's
+  std::chrono::seconds timeout{120};
+  std::function<void(std::size_t, std::size_t)> progress;
+};
+
+struct SyncResult {
+  std::string url;
+  bool unchanged = false;
+  std::size_t packages = 0;
+  bool signature_checked = false;
+  std::string signed_comment;  // the trusted comment of the signature
+};
+
+SyncResult sync_feed(Store& store, const FeedSource& source, const SyncOptions& options);
+
+}  // namespace drvaudit::catalog

@@ -1,0 +1,149 @@
+#include "common/http.hpp"
+
+#include <curl/curl.h>
+#include <spdlog/spdlog.h>
+
+#include <memory>
+#include <thread>
+
+#include "common/text.hpp"
+
+namespace drvaudit::http {
+
+namespace {
+struct CurlGlobal {
+  CurlGlobal() { curl_global_init(CURL_GLOBAL_DEFAULT); }
+  ~CurlGlobal() { curl_global_cleanup(); }
+};
+
+struct EasyCloser {
+  void operator()(CURL* c) const noexcept { curl_easy_cleanup(c); }
+};
+struct ListCloser {
+  void operator()(curl_slist* l) const noexcept { curl_slist_free_all(l); }
+};
+
+struct Transfer {
+  std::string body;
+  std::string etag;
+  std::string last_modified;
+  std::size_t max_bytes = 0;
+  bool too_large = false;
+  const std::function<void(std::size_t, std::size_t)>* progress = nullptr;
+};
+
+std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  const std::size_t n = size * count;
+  if (t->body.size() + n > t->max_bytes) {
+    t->too_large = true;
+    return 0;  // aborts the transfer
+  }
+  t->body.append(data, n);
+  return n;
+}
+
+std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  const std::string_view line(data, size * count);
+  const auto colon = line.find(':');
+  if (colon != std::string_view::npos) {
+    const auto name = text::trim(line.substr(0, colon));
+    const auto value = text::trim(line.substr(colon + 1));
+    if (text::iequals(name, "ETag")) t->etag = std::string(value);
+    if (text::iequals(name, "Last-Modified")) t->last_modified = std::string(value);
+  }
+  return size * count;
+}
+
+int on_progress(void* user, curl_off_t total, curl_off_t now, curl_off_t, curl_off_t) {
+  auto* t = static_cast<Transfer*>(user);
+  if (t->progress && *t->progress) (*t->progress)(static_cast<std::size_t>(now), static_cast<std::size_t>(total));
+  return 0;
+}
+
+Response attempt(const Request& r) {
+  static CurlGlobal global;
+  std::unique_ptr<CURL, EasyCloser> curl(curl_easy_init());
+  if (!curl) throw HttpError("cannot initialise libcurl", false);
+  Transfer t;
+  t.max_bytes = r.max_bytes;
+  t.progress = &r.progress;
+  char error[CURL_ERROR_SIZE] = {};
+  CURL* c = curl.get();
+  curl_easy_setopt(c, CURLOPT_URL, r.url.c_str());
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
+  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt(c, CURLOPT_MAXREDIRS, r.max_redirects);
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "https");  // a redirect never downgrades to plain HTTP
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+  if (r.ca_file) curl_easy_setopt(c, CURLOPT_CAINFO, r.ca_file->string().c_str());
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, static_cast<long>(r.connect_timeout.count()));
+  curl_easy_setopt(c, CURLOPT_TIMEOUT, static_cast<long>(r.total_timeout.count()));
+  curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, static_cast<long>(r.stall_timeout.count()));
+  curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(r.max_bytes));
+  curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+  curl_easy_setopt(c, CURLOPT_USERAGENT, "drvaudit/0.1");
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
+  curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+  curl_easy_setopt(c, CURLOPT_XFERINFODATA, &t);
+  curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+  std::unique_ptr<curl_slist, ListCloser> headers;
+  auto add_header = [&](const std::string& h) { headers.reset(curl_slist_append(headers.release(), h.c_str())); };
+  if (!r.if_none_match.empty()) add_header("If-None-Match: " + r.if_none_match);
+  if (!r.if_modified_since.empty()) add_header("If-Modified-Since: " + r.if_modified_since);
+  if (headers) curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
+
+  const CURLcode rc = curl_easy_perform(c);
+  if (t.too_large || rc == CURLE_FILESIZE_EXCEEDED) {
+    throw HttpError(r.url + ": larger than the " + std::to_string(r.max_bytes) + "-byte limit", false);
+  }
+  if (rc != CURLE_OK) {
+    const std::string why = error[0] ? error : curl_easy_strerror(rc);
+    const bool tls =
+        rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE || rc == CURLE_SSL_CONNECT_ERROR;
+    const bool transient =
+        !tls && rc != CURLE_TOO_MANY_REDIRECTS && rc != CURLE_UNSUPPORTED_PROTOCOL && rc != CURLE_URL_MALFORMAT;
+    throw HttpError(
+        r.url + ": " + why + (tls ? " (the server's certificate is not trusted; a private CA needs --ca-file)" : ""),
+        transient);
+  }
+  Response response;
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
+  char* effective = nullptr;
+  curl_easy_getinfo(c, CURLINFO_EFFECTIVE_URL, &effective);
+  if (effective) response.effective_url = effective;
+  if (response.status >= 400 || (response.status < 200) || (response.status >= 300 && response.status != 304)) {
+    const bool transient = response.status >= 500 || response.status == 429;
+    throw HttpError(r.url + ": HTTP " + std::to_string(response.status), transient);
+  }
+  response.body = std::move(t.body);
+  response.etag = std::move(t.etag);
+  response.last_modified = std::move(t.last_modified);
+  return response;
+}
+}  // namespace
+
+Response get(const Request& request) {
+  auto wait = request.backoff;
+  for (int n = 1;; ++n) {
+    try {
+      auto response = attempt(request);
+      response.attempts = n;
+      return response;
+    } catch (const HttpError& e) {
+      if (!e.transient() || n >= request.attempts) throw;
+      spdlog::info("{}; retrying in {} ms", e.what(), wait.count());
+      std::this_thread::sleep_for(wait);
+      wait *= 2;
+    }
+  }
+}
+
+}  // namespace drvaudit::http

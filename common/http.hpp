@@ -1,0 +1,54 @@
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "common/error.hpp"
+
+// HTTPS downloads with libcurl. TLS verification is always on (a private CA can be added, never
+// verification turned off); proxies come from the standard environment variables (libcurl's
+// http_proxy / https_proxy / no_proxy); transient failures are retried with backoff.
+namespace drvaudit::http {
+
+class HttpError : public Error {
+ public:
+  HttpError(const std::string& message, bool transient) : Error(message), transient_(transient) {}
+  bool transient() const { return transient_; }
+
+ private:
+  bool transient_;
+};
+
+struct Request {
+  std::string url;
+  std::optional<std::filesystem::path> ca_file;  // extra trust anchors (a private CA)
+  std::string if_none_match;                     // ETag of the copy we have
+  std::string if_modified_since;                 // Last-Modified of the copy we have
+  std::size_t max_bytes = 64 * 1024 * 1024;
+  std::chrono::seconds connect_timeout{10};
+  std::chrono::seconds total_timeout{120};
+  // No progress for this long ends the transfer (a stalled server).
+  std::chrono::seconds stall_timeout{20};
+  long max_redirects = 5;
+  int attempts = 3;                        // retries on transient failures
+  std::chrono::milliseconds backoff{500};  // doubled after each failed attempt
+  std::function<void(std::size_t received, std::size_t total)> progress;
+};
+
+struct Response {
+  long status = 0;  // 200, 304, …
+  std::string body;
+  std::string etag;
+  std::string last_modified;
+  std::string effective_url;
+  int attempts = 0;
+};
+
+// Returns 2xx and 304 responses; throws HttpError for everything else (after retrying the
+// transient ones: connection failures, timeouts, 5xx, 429).
+Response get(const Request& request);
+
+}  // namespace drvaudit::http

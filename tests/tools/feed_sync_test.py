@@ -1,0 +1,267 @@
+#!/usr/bin/env python3
+"""Signed feeds end to end, with real servers on loopback only:
+- a test CA and a server certificate for 127.0.0.1 made with openssl at test time,
+- keys and signatures made with the real minisign tool,
+- nginx serving the feed and its packages over HTTPS (ETag, Range),
+- a small fault-injecting HTTPS server (connection cut mid-body, stall, 500, redirect loop).
+Every server is stopped at the end, pass or fail.
+
+usage: feed_sync_test.py DRVAUDIT INF_FOLDER
+"""
+import hashlib
+import http.server
+import json
+import os
+import shutil
+import socket
+import ssl
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+DRVAUDIT, INF_FOLDER = sys.argv[1], sys.argv[2]
+results = []
+
+
+def check(condition, what):
+    results.append((bool(condition), what))
+    print(("ok   " if condition else "FAIL ") + what, flush=True)
+
+
+def run(*args, **kw):
+    return subprocess.run(list(args), capture_output=True, text=True, timeout=kw.pop("timeout", 120), **kw)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def catalog_state(state):
+    """The catalog's bytes (database and WAL): equal means nothing was written."""
+    h = hashlib.sha256()
+    for name in ("catalog.db", "catalog.db-wal"):
+        path = os.path.join(state, name)
+        if os.path.exists(path):
+            h.update(open(path, "rb").read())
+    return h.hexdigest()
+
+
+def search_facts(state, hwid):
+    """What `catalog search --format json` says about an ID, without paths (they differ by source)."""
+    out = run(DRVAUDIT, "--state-dir", state, "catalog", "search", hwid, "--format", "json")
+    if out.returncode != 0:
+        return None
+    return sorted((e["inf"], e["driver_ver"], e["section"], e["hardware_id"], tuple(e["compatible_ids"]), e["feature_score"],
+                   e["signed"], e["description"]) for e in json.loads(out.stdout))
+
+
+class FaultHandler(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        if self.path.startswith("/cut"):  # promises 100000 bytes, sends 1000, hangs up
+            self.send_response(200)
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            self.wfile.write(b"{" * 1000)
+            self.wfile.flush()
+            self.connection.shutdown(socket.SHUT_RDWR)
+        elif self.path.startswith("/stall"):  # headers, then nothing
+            self.send_response(200)
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            self.wfile.write(b"{")
+            self.wfile.flush()
+            time.sleep(8)
+        elif self.path.startswith("/error"):
+            self.send_response(500)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif self.path.startswith("/loop"):
+            self.send_response(302)
+            self.send_header("Location", "/loop")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        else:
+            self.send_response(404)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="drvaudit-feed-")
+    nginx = None
+    faults = None
+    try:
+        www = os.path.join(tmp, "www")
+        os.makedirs(www)
+        # Test PKI: a CA and a server certificate for 127.0.0.1, made now.
+        ca_key, ca_pem = os.path.join(tmp, "ca.key"), os.path.join(tmp, "ca.pem")
+        srv_key, srv_csr, srv_pem = (os.path.join(tmp, n) for n in ("server.key", "server.csr", "server.pem"))
+        run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", ca_key, "-out", ca_pem, "-days", "2",
+            "-subj", "/CN=drvaudit test CA")
+        run("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", srv_key, "-out", srv_csr, "-subj", "/CN=127.0.0.1")
+        ext = os.path.join(tmp, "san.ext")
+        open(ext, "w").write("subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n")
+        run("openssl", "x509", "-req", "-in", srv_csr, "-CA", ca_pem, "-CAkey", ca_key, "-CAcreateserial", "-out", srv_pem,
+            "-days", "2", "-extfile", ext)
+        self_key, self_pem = os.path.join(tmp, "self.key"), os.path.join(tmp, "self.pem")
+        run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", self_key, "-out", self_pem, "-days", "2",
+            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1")
+
+        # Keys made with minisign itself; the second is the wrong one.
+        key, pub, other_pub = (os.path.join(tmp, n) for n in ("feed.key", "feed.pub", "other.pub"))
+        run("minisign", "-G", "-W", "-p", pub, "-s", key)
+        run("minisign", "-G", "-W", "-p", other_pub, "-s", os.path.join(tmp, "other.key"))
+
+        # The publisher: export the corpus and sign the feed.
+        publisher = os.path.join(tmp, "publisher")
+        feed = os.path.join(www, "feed.json")
+        exported = run(DRVAUDIT, "--state-dir", publisher, "catalog", "export", INF_FOLDER, "--out", feed, "--target-os", "10.0.22631",
+                       "--arch", "amd64")
+        check(exported.returncode == 0, "catalog export: " + exported.stderr.strip()[:200])
+        signed = run("minisign", "-S", "-s", key, "-m", feed)
+        check(signed.returncode == 0 and os.path.exists(feed + ".minisig"), "minisign -Sm feed.json")
+        doc = json.load(open(feed))
+        first = doc["packages"][0]["download"]
+        zip_path = os.path.join(www, first["url"])
+        check(os.path.getsize(zip_path) == first["size"] and hashlib.sha256(open(zip_path, "rb").read()).hexdigest() == first["sha256"],
+              "export: package size and SHA-256 match the zip next to the feed")
+
+        # nginx on a free loopback port, HTTPS with the test certificate.
+        port = free_port()
+        conf = os.path.join(tmp, "nginx.conf")
+        user = "user root;" if os.geteuid() == 0 else ""
+        open(conf, "w").write(f"""{user}
+worker_processes 1; daemon off; pid {tmp}/nginx.pid; error_log {tmp}/error.log;
+events {{ worker_connections 64; }}
+http {{
+  access_log {tmp}/access.log; client_body_temp_path {tmp}/body; proxy_temp_path {tmp}/proxy;
+  fastcgi_temp_path {tmp}/fastcgi; uwsgi_temp_path {tmp}/uwsgi; scgi_temp_path {tmp}/scgi;
+  types {{ application/json json; application/zip zip; text/plain minisig; }}
+  server {{ listen 127.0.0.1:{port} ssl; ssl_certificate {srv_pem}; ssl_certificate_key {srv_key}; root {www}; etag on; }}
+  server {{ listen 127.0.0.1:{port + 1 if False else 0} ssl; ssl_certificate {self_pem}; ssl_certificate_key {self_key}; root {www}; }}
+}}
+""".replace("listen 127.0.0.1:0 ssl", "listen 127.0.0.1:%d ssl" % free_port()))
+        self_port = int(open(conf).read().split("listen 127.0.0.1:")[2].split(" ")[0])
+        nginx = subprocess.Popen(["nginx", "-c", conf, "-e", os.path.join(tmp, "error.log")], stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL)
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        url = f"https://127.0.0.1:{port}/feed.json"
+        ranged = run("curl", "-s", "--cacert", ca_pem, "-r", "0-9", "-o", "/dev/null", "-w", "%{http_code}", f"https://127.0.0.1:{port}/{first['url']}")
+        check(ranged.stdout == "206", "nginx serves byte ranges (206)")
+
+        # Reference: the same folder indexed directly.
+        reference = os.path.join(tmp, "reference")
+        run(DRVAUDIT, "--state-dir", reference, "catalog", "index", INF_FOLDER, "--target-os", "10.0.22631", "--arch", "amd64")
+
+        # First sync.
+        client = os.path.join(tmp, "client")
+        added = run(DRVAUDIT, "--state-dir", client, "catalog", "add-source", url, "--pubkey", pub, "--ca-file", ca_pem)
+        check(added.returncode == 0, "add-source with --pubkey and --ca-file")
+        synced = run(DRVAUDIT, "--state-dir", client, "catalog", "sync")
+        check(synced.returncode == 0 and "signature OK" in synced.stdout, "first sync: " + (synced.stdout + synced.stderr).strip()[:300])
+        qemu = search_facts(client, "PCI\\VEN_1B36&DEV_0002")
+        check(qemu and qemu[0][0] == "qemupciserial.inf" and qemu[0][1] == "05/21/2022, 100.90.104.22100",
+              "search after sync finds qemupciserial.inf 05/21/2022, 100.90.104.22100")
+        ids = set()
+        for p in doc["packages"]:
+            for m in p["models"]:
+                ids.update([m["hardware_id"]] + m["compatible_ids"])
+        ids.discard("")
+        same = all(search_facts(client, i) == search_facts(reference, i) for i in sorted(ids))
+        check(same and len(ids) > 10, "every ID in the feed (%d) gives the same search results as indexing the folder" % len(ids))
+        sources = json.loads(run(DRVAUDIT, "--state-dir", client, "catalog", "sources", "--format", "json").stdout)
+        check(sources[0]["status"] == "ok" and sources[0]["packages"] == len(doc["packages"]) and sources[0]["last_indexed"],
+              "catalog sources shows the last sync, its status and the package count")
+
+        # Unchanged: one conditional request (304), no writes.
+        before = catalog_state(client)
+        lines_before = len(open(os.path.join(tmp, "access.log")).readlines())
+        again = run(DRVAUDIT, "--state-dir", client, "catalog", "sync")
+        requests = open(os.path.join(tmp, "access.log")).readlines()[lines_before:]
+        check(again.returncode == 0 and "unchanged" in again.stdout, "second sync says unchanged")
+        check(len(requests) == 1 and '" 304 ' in requests[0], "second sync: one request, answered 304: %r" % requests)
+        check(catalog_state(client) == before, "second sync wrote nothing")
+
+        # Changed feed (new signature): picked up.
+        doc["publisher"] = "changed"
+        json.dump(doc, open(feed, "w"), indent=1)
+        run("minisign", "-S", "-s", key, "-m", feed)
+        changed = run(DRVAUDIT, "--state-dir", client, "catalog", "sync")
+        check(changed.returncode == 0 and "signature OK" in changed.stdout, "a changed, re-signed feed is synced")
+
+        # One byte changed after signing: refused, catalog untouched.
+        before = catalog_state(client)
+        raw = bytearray(open(feed, "rb").read())
+        raw[raw.index(b"100.90.104.22100") + 1] ^= 0x01  # one digit of a driver version
+        open(feed, "wb").write(bytes(raw))
+        # nginx's ETag is mtime-size at one-second resolution: move the mtime so the server sends the
+        # new bytes (with the same ETag it would answer 304 and the verified copy would stay, also safe).
+        st = os.stat(feed)
+        os.utime(feed, (st.st_atime, st.st_mtime + 5))
+        tampered = run(DRVAUDIT, "--state-dir", client, "catalog", "sync")
+        check(tampered.returncode == 1 and "signature does not match" in tampered.stderr, "tampered feed refused: " + tampered.stderr.strip()[:200])
+        check(catalog_state(client) == before, "tampered feed: the catalog stays exactly as it was")
+        check(search_facts(client, "PCI\\VEN_1B36&DEV_0002") == qemu, "tampered feed: search results unchanged")
+        run("minisign", "-S", "-s", key, "-m", feed)  # re-sign the now valid file for what follows
+
+        # Wrong key.
+        wrong = os.path.join(tmp, "wrong")
+        run(DRVAUDIT, "--state-dir", wrong, "catalog", "add-source", url, "--pubkey", other_pub, "--ca-file", ca_pem)
+        refused = run(DRVAUDIT, "--state-dir", wrong, "catalog", "sync")
+        check(refused.returncode == 1 and "signed with key" in refused.stderr, "wrong key refused: " + refused.stderr.strip()[:200])
+        check(search_facts(wrong, "PCI\\VEN_1B36&DEV_0002") is None, "wrong key: nothing stored")
+
+        # Self-signed server without --ca-file: refused.
+        self_url = f"https://127.0.0.1:{self_port}/feed.json"
+        plain = os.path.join(tmp, "selfsigned")
+        run(DRVAUDIT, "--state-dir", plain, "catalog", "add-source", self_url, "--pubkey", pub)
+        untrusted = run(DRVAUDIT, "--state-dir", plain, "catalog", "sync")
+        check(untrusted.returncode == 1 and "not trusted" in untrusted.stderr, "self-signed server refused: " + untrusted.stderr.strip()[:200])
+
+        # Faults, from a server that misbehaves on purpose.
+        fault_port = free_port()
+        faults = http.server.ThreadingHTTPServer(("127.0.0.1", fault_port), FaultHandler)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(srv_pem, srv_key)
+        faults.socket = context.wrap_socket(faults.socket, server_side=True)
+        threading.Thread(target=faults.serve_forever, daemon=True).start()
+        for path, expect in (("cut", "transfer closed"), ("stall", "timed out"), ("error", "HTTP 500"), ("loop", "redirect")):
+            state = os.path.join(tmp, "fault-" + path)
+            run(DRVAUDIT, "--state-dir", state, "catalog", "add-source", f"https://127.0.0.1:{fault_port}/{path}/feed.json",
+                "--pubkey", pub, "--ca-file", ca_pem)
+            before = catalog_state(state)
+            started = time.time()
+            out = run(DRVAUDIT, "--state-dir", state, "catalog", "sync", "--timeout", "3")
+            check(out.returncode == 1 and expect.lower() in out.stderr.lower(), "fault %s: %s (%.1f s)" % (path, out.stderr.strip()[:160], time.time() - started))
+            check(catalog_state(state) == before, "fault %s: the catalog stays as it was" % path)
+    except Exception as e:
+        check(False, "harness: %s: %s" % (type(e).__name__, e))
+    finally:
+        if faults:
+            faults.shutdown()
+        if nginx:
+            nginx.terminate()
+            try:
+                nginx.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                nginx.kill()
+        shutil.rmtree(tmp, ignore_errors=True)
+    failed = sum(1 for ok, _ in results if not ok)
+    print("%d passed, %d failed" % (len(results) - failed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -122,7 +122,8 @@ Store::Store(const std::filesystem::path& file, Mode mode)
   }
   if (mode == Mode::read_write) {
     // WAL: an audit can read while an index runs; an interrupted index leaves the last commit.
-    db_.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL");
+    // 64 MB of page cache: a large index or feed transaction would otherwise spill pages constantly.
+    db_.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536");
   }
   if (mode == Mode::read_write || empty_) {
     db_.exec(kSchema);

@@ -25,7 +25,8 @@ class Reader {
   std::string str(const json& obj, const std::string& path, const char* key) const {
     const auto& v = member(obj, path, key);
     if (!v.is_string()) fail(path + "/" + key, "expected a string");
-    return v.get<std::string>();
+    // The document is read once: its strings are moved out, not copied.
+    return std::move(const_cast<json&>(v).get_ref<std::string&>());
   }
   std::int64_t integer(const json& obj, const std::string& path, const char* key, std::int64_t min,
                        std::int64_t max) const {
@@ -41,7 +42,7 @@ class Reader {
     std::vector<std::string> out;
     for (std::size_t i = 0; i < v.size(); ++i) {
       if (!v[i].is_string()) fail(path + "/" + key + "/" + std::to_string(i), "expected a string");
-      out.push_back(v[i].get<std::string>());
+      out.push_back(std::move(const_cast<json&>(v[i]).get_ref<std::string&>()));
     }
     return out;
   }

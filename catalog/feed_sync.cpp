@@ -9,7 +9,23 @@
 
 namespace drvaudit::catalog {
 
+namespace {
+// Phase timings at debug level (-vv): where a slow sync spends its time.
+class PhaseTimer {
+public:
+  void lap(const char* phase) {
+    const auto now = std::chrono::steady_clock::now();
+    spdlog::debug("sync: {} took {} ms", phase, std::chrono::duration_cast<std::chrono::milliseconds>(now - last_).count());
+    last_ = now;
+  }
+
+private:
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
+}  // namespace
+
 SyncResult sync_feed(Store& store, const FeedSource& source, const SyncOptions& options) {
+  PhaseTimer timer;
   SyncResult result;
   result.url = source.url;
   http::Request request;
@@ -26,6 +42,7 @@ SyncResult sync_feed(Store& store, const FeedSource& source, const SyncOptions& 
   request.connect_timeout = std::min(options.timeout, request.connect_timeout);
   request.progress = options.progress;
   const auto response = http::get(request);
+  timer.lap("download");
   if (response.status == 304) {
     result.unchanged = true;
     return result;  // nothing written: the catalog already holds this feed
@@ -53,7 +70,9 @@ SyncResult sync_feed(Store& store, const FeedSource& source, const SyncOptions& 
     spdlog::warn("{}: accepted without a signature check (the source was added with --allow-unsigned)", source.url);
   }
 
+  timer.lap("signature");
   const auto parsed = feed::parse(response.body, source.url);
+  timer.lap("parse");
   if (auto target = store.target(); target && !(*target == parsed.target)) {
     throw Error(source.url + ": the feed is for Windows " + parsed.target.to_string() + ", the catalog for Windows " +
                 target->to_string() + "; keep one catalog (--state-dir) per target");
@@ -63,12 +82,13 @@ SyncResult sync_feed(Store& store, const FeedSource& source, const SyncOptions& 
   if (!store.target()) store.set_target(parsed.target);
   store.remove_files_of(source.id);
   for (const auto& p : parsed.packages) {
-    store.put_file(true, source.id, source.url + "#" + p.download.url + "/" + p.path, p.download.size, 0,
+    store.put_file(false, source.id, source.url + "#" + p.download.url + "/" + p.path, p.download.size, 0,
                    p.download.sha256, "indexed", "", &p.package);
   }
   store.record_feed_validators(source.id, response.etag, response.last_modified);
   store.record_source_result(source.id, "ok", utc_now_iso8601());
   tx.commit();
+  timer.lap("store");
   result.packages = parsed.packages.size();
   return result;
 }

@@ -21,6 +21,8 @@ import tempfile
 import threading
 import time
 
+import loopback_https
+
 DRVAUDIT, INF_FOLDER = sys.argv[1], sys.argv[2]
 results = []
 
@@ -32,12 +34,6 @@ def check(condition, what):
 
 def run(*args, **kw):
     return subprocess.run(list(args), capture_output=True, text=True, timeout=kw.pop("timeout", 120), **kw)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def catalog_state(state):
@@ -101,18 +97,8 @@ def main():
         www = os.path.join(tmp, "www")
         os.makedirs(www)
         # Test PKI: a CA and a server certificate for 127.0.0.1, made now.
-        ca_key, ca_pem = os.path.join(tmp, "ca.key"), os.path.join(tmp, "ca.pem")
-        srv_key, srv_csr, srv_pem = (os.path.join(tmp, n) for n in ("server.key", "server.csr", "server.pem"))
-        run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", ca_key, "-out", ca_pem, "-days", "2",
-            "-subj", "/CN=drvaudit test CA")
-        run("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", srv_key, "-out", srv_csr, "-subj", "/CN=127.0.0.1")
-        ext = os.path.join(tmp, "san.ext")
-        open(ext, "w").write("subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n")
-        run("openssl", "x509", "-req", "-in", srv_csr, "-CA", ca_pem, "-CAkey", ca_key, "-CAcreateserial", "-out", srv_pem,
-            "-days", "2", "-extfile", ext)
-        self_key, self_pem = os.path.join(tmp, "self.key"), os.path.join(tmp, "self.pem")
-        run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", self_key, "-out", self_pem, "-days", "2",
-            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1")
+        pki = loopback_https.make_pki(tmp)
+        ca_pem, srv_pem, srv_key = pki["ca.pem"], pki["server.pem"], pki["server.key"]
 
         # Keys made with minisign itself; the second is the wrong one.
         key, pub, other_pub = (os.path.join(tmp, n) for n in ("feed.key", "feed.pub", "other.pub"))
@@ -134,30 +120,9 @@ def main():
               "export: package size and SHA-256 match the zip next to the feed")
 
         # nginx on a free loopback port, HTTPS with the test certificate.
-        port = free_port()
-        conf = os.path.join(tmp, "nginx.conf")
-        user = "user root;" if os.geteuid() == 0 else ""
-        open(conf, "w").write(f"""{user}
-worker_processes 1; daemon off; pid {tmp}/nginx.pid; error_log {tmp}/error.log;
-events {{ worker_connections 64; }}
-http {{
-  access_log {tmp}/access.log; client_body_temp_path {tmp}/body; proxy_temp_path {tmp}/proxy;
-  fastcgi_temp_path {tmp}/fastcgi; uwsgi_temp_path {tmp}/uwsgi; scgi_temp_path {tmp}/scgi;
-  types {{ application/json json; application/zip zip; text/plain minisig; }}
-  server {{ listen 127.0.0.1:{port} ssl; ssl_certificate {srv_pem}; ssl_certificate_key {srv_key}; root {www}; etag on; }}
-  server {{ listen 127.0.0.1:{port + 1 if False else 0} ssl; ssl_certificate {self_pem}; ssl_certificate_key {self_key}; root {www}; }}
-}}
-""".replace("listen 127.0.0.1:0 ssl", "listen 127.0.0.1:%d ssl" % free_port()))
-        self_port = int(open(conf).read().split("listen 127.0.0.1:")[2].split(" ")[0])
-        nginx = subprocess.Popen(["nginx", "-c", conf, "-e", os.path.join(tmp, "error.log")], stdout=subprocess.DEVNULL,
-                                 stderr=subprocess.DEVNULL)
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.05)
-        url = f"https://127.0.0.1:{port}/feed.json"
+        nginx = loopback_https.Nginx(tmp, www, pki)
+        port = nginx.port
+        url = nginx.url("feed.json")
         ranged = run("curl", "-s", "--cacert", ca_pem, "-r", "0-9", "-o", "/dev/null", "-w", "%{http_code}", f"https://127.0.0.1:{port}/{first['url']}")
         check(ranged.stdout == "206", "nginx serves byte ranges (206)")
 
@@ -187,9 +152,9 @@ http {{
 
         # Unchanged: one conditional request (304), no writes.
         before = catalog_state(client)
-        lines_before = len(open(os.path.join(tmp, "access.log")).readlines())
+        lines_before = len(open(nginx.access_log).readlines())
         again = run(DRVAUDIT, "--state-dir", client, "catalog", "sync")
-        requests = open(os.path.join(tmp, "access.log")).readlines()[lines_before:]
+        requests = open(nginx.access_log).readlines()[lines_before:]
         check(again.returncode == 0 and "unchanged" in again.stdout, "second sync says unchanged")
         check(len(requests) == 1 and '" 304 ' in requests[0], "second sync: one request, answered 304: %r" % requests)
         check(catalog_state(client) == before, "second sync wrote nothing")
@@ -224,14 +189,14 @@ http {{
         check(search_facts(wrong, "PCI\\VEN_1B36&DEV_0002") is None, "wrong key: nothing stored")
 
         # Self-signed server without --ca-file: refused.
-        self_url = f"https://127.0.0.1:{self_port}/feed.json"
+        self_url = nginx.url("feed.json", self_signed=True)
         plain = os.path.join(tmp, "selfsigned")
         run(DRVAUDIT, "--state-dir", plain, "catalog", "add-source", self_url, "--pubkey", pub)
         untrusted = run(DRVAUDIT, "--state-dir", plain, "catalog", "sync")
         check(untrusted.returncode == 1 and "not trusted" in untrusted.stderr, "self-signed server refused: " + untrusted.stderr.strip()[:200])
 
         # Faults, from a server that misbehaves on purpose.
-        fault_port = free_port()
+        fault_port = loopback_https.free_port()
         faults = http.server.ThreadingHTTPServer(("127.0.0.1", fault_port), FaultHandler)
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(srv_pem, srv_key)
@@ -252,11 +217,7 @@ http {{
         if faults:
             faults.shutdown()
         if nginx:
-            nginx.terminate()
-            try:
-                nginx.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                nginx.kill()
+            nginx.stop()
         shutil.rmtree(tmp, ignore_errors=True)
     failed = sum(1 for ok, _ in results if not ok)
     print("%d passed, %d failed" % (len(results) - failed, failed))

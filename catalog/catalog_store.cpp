@@ -317,7 +317,18 @@ void Store::put_file(bool replace, std::int64_t source_id, const std::string& pa
     insert();
   }
   if (!package) return;
-  const auto file_id = db_.last_insert_rowid();
+  put_package(db_.last_insert_rowid(), *package);
+}
+
+std::int64_t Store::put_feed_file(std::int64_t source_id, const std::string& url, std::int64_t size,
+                                  const std::string& sha256) {
+  put_file(true, source_id, url, size, 0, sha256, "indexed", "", nullptr);
+  return db_.last_insert_rowid();
+}
+
+void Store::put_package(std::int64_t file_id, const inf::DriverPackage& pkg) {
+  const auto* package = &pkg;
+  auto& w = write_statements();
   w.insert_package.bind(1, file_id)
       .bind(2, package->inf_name)
       .bind(3, package->provider)

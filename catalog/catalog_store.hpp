@@ -97,6 +97,11 @@ class Store {
                 const std::string& sha256, const std::string& status, const std::string& message,
                 const inf::DriverPackage* package);
 
+  // A feed's packages hang off one file row (the feed itself) instead of one row each.
+  std::int64_t put_feed_file(std::int64_t source_id, const std::string& url, std::int64_t size,
+                             const std::string& sha256);
+  void put_package(std::int64_t file_id, const inf::DriverPackage& package);
+
   std::vector<Entry> lookup(std::string_view device_id) const;
   std::vector<Entry> entries_of_inf(std::string_view inf_name) const;
 

@@ -5,6 +5,7 @@
 #include "catalog/feed.hpp"
 #include "catalog/minisign.hpp"
 #include "common/clock.hpp"
+#include "common/hash.hpp"
 #include "common/http.hpp"
 
 namespace drvaudit::catalog {
@@ -12,14 +13,15 @@ namespace drvaudit::catalog {
 namespace {
 // Phase timings at debug level (-vv): where a slow sync spends its time.
 class PhaseTimer {
-public:
+ public:
   void lap(const char* phase) {
     const auto now = std::chrono::steady_clock::now();
-    spdlog::debug("sync: {} took {} ms", phase, std::chrono::duration_cast<std::chrono::milliseconds>(now - last_).count());
+    spdlog::debug("sync: {} took {} ms", phase,
+                  std::chrono::duration_cast<std::chrono::milliseconds>(now - last_).count());
     last_ = now;
   }
 
-private:
+ private:
   std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
 };
 }  // namespace
@@ -81,10 +83,10 @@ SyncResult sync_feed(Store& store, const FeedSource& source, const SyncOptions& 
   sqlite::Transaction tx(store.database());
   if (!store.target()) store.set_target(parsed.target);
   store.remove_files_of(source.id);
-  for (const auto& p : parsed.packages) {
-    store.put_file(false, source.id, source.url + "#" + p.download.url + "/" + p.path, p.download.size, 0,
-                   p.download.sha256, "indexed", "", &p.package);
-  }
+  const auto file_id = store.put_feed_file(source.id, source.url, static_cast<std::int64_t>(response.body.size()),
+                                           hash::sha256_hex(response.body));
+  for (const auto& p : parsed.packages) store.put_package(file_id, p.package);
+
   store.record_feed_validators(source.id, response.etag, response.last_modified);
   store.record_source_result(source.id, "ok", utc_now_iso8601());
   tx.commit();

@@ -11,6 +11,8 @@ namespace drvaudit::minisign {
 namespace {
 std::vector<std::uint8_t> base64(std::string_view text, const char* what) {
   if (sodium_init() < 0) throw SignatureError("libsodium could not be initialised");
+  // Never hand libsodium an empty buffer: its pointer arguments must not be null (found by fuzzing).
+  if (text.empty()) throw SignatureError(std::string(what) + " is empty");
   std::vector<std::uint8_t> out(text.size());
   std::size_t length = 0;
   if (sodium_base642bin(out.data(), out.size(), text.data(), text.size(), nullptr, &length, nullptr,

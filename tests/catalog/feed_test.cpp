@@ -80,6 +80,7 @@ TEST_CASE("bad feeds are refused with the JSON path of the problem") {
 TEST_CASE("minisign: malformed keys and signatures are refused with the reason") {
   CHECK_THROWS_WITH(minisign::parse_public_key("not base64!"), Catch::Contains("base64"));
   CHECK_THROWS_WITH(minisign::parse_public_key("AAAA"), Catch::Contains("not a minisign Ed25519 public key"));
+  CHECK_THROWS_WITH(minisign::parse_public_key(""), Catch::Contains("is empty"));  // the fuzzer's first finding
   // A key minisign made (untrusted comment line and key line).
   const auto key = minisign::parse_public_key(
       "untrusted comment: minisign public key "

@@ -114,6 +114,10 @@ def main():
         signed = run("minisign", "-S", "-s", key, "-m", feed)
         check(signed.returncode == 0 and os.path.exists(feed + ".minisig"), "minisign -Sm feed.json")
         doc = json.load(open(feed))
+        import jsonschema
+        schema = json.load(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "data", "feed.schema.json")))
+        errors = [e.message for e in jsonschema.Draft202012Validator(schema).iter_errors(doc)]
+        check(not errors, "the exported feed validates against data/feed.schema.json: %s" % errors[:3])
         first = doc["packages"][0]["download"]
         zip_path = os.path.join(www, first["url"])
         check(os.path.getsize(zip_path) == first["size"] and hashlib.sha256(open(zip_path, "rb").read()).hexdigest() == first["sha256"],

@@ -313,23 +313,22 @@ bool Document::CaseInsensitiveEqual::operator()(std::string_view a, std::string_
 }
 
 Document Document::parse(std::string_view bytes, std::uint16_t language, Mode mode) {
-  Document doc;
   if (auto text = as_utf8_text(bytes)) {
+    Document doc;
     doc.encoding_ = Encoding::utf8;
-    doc.text_ = *text;
-  } else {
-    auto decoded = decode(bytes);
-    doc.encoding_ = decoded.encoding;
-    doc.owned_ = std::make_unique<std::string>(std::move(decoded.utf8));
-    doc.text_ = *doc.owned_;
+    doc.text_ = *text;  // a view of the caller's bytes: no copy
+    doc.parse_text(language, mode);
+    return doc;
   }
-  doc.parse_text(language, mode);
-  return doc;
+  return parse_decoded(decode(bytes), language, mode);
 }
 
 Document Document::parse(std::string&& bytes, std::uint16_t language, Mode mode) {
+  return parse_decoded(decode(bytes), language, mode);
+}
+
+Document Document::parse_decoded(DecodedText decoded, std::uint16_t language, Mode mode) {
   Document doc;
-  auto decoded = decode(bytes);
   doc.encoding_ = decoded.encoding;
   doc.owned_ = std::make_unique<std::string>(std::move(decoded.utf8));
   doc.text_ = *doc.owned_;

@@ -95,6 +95,7 @@ class Document {
   template <typename K, typename T>
   using NameMap = std::unordered_map<K, T, CaseInsensitiveHash, CaseInsensitiveEqual>;
 
+  static Document parse_decoded(DecodedText decoded, std::uint16_t language, Mode mode);
   void parse_text(std::uint16_t language, Mode mode);
 
   // The text: a view of the caller's bytes, or of owned_ when they had to be decoded. owned_ is

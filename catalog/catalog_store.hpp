@@ -97,9 +97,9 @@ class Store {
                 const std::string& sha256, const std::string& status, const std::string& message,
                 const inf::DriverPackage* package);
 
-  // A feed's packages hang off one file row (the feed itself) instead of one row each.
-  std::int64_t put_feed_file(std::int64_t source_id, const std::string& url, std::int64_t size,
-                             const std::string& sha256);
+  // A feed's packages hang off one file row (the feed itself) instead of one row each. It has no
+  // SHA-256: its signature authenticates it, and its HTTP validators identify the copy.
+  std::int64_t put_feed_file(std::int64_t source_id, const std::string& url, std::int64_t size);
   void put_package(std::int64_t file_id, const inf::DriverPackage& package);
 
   std::vector<Entry> lookup(std::string_view device_id) const;

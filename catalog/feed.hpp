@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,8 +39,14 @@ struct Feed {
   std::vector<Package> packages;
 };
 
-// Throws ParseError with the JSON path of the first problem.
+// Throws ParseError with the JSON Pointer of the first problem.
 Feed parse(std::string_view text, const std::string& origin);
+
+// The same, handing each package to the sink as soon as it is read and checked instead of keeping
+// them all: the returned Feed has the header only. Packages already handed over before a later
+// error are the caller's to discard (the catalog writes them in a transaction it rolls back).
+using PackageSink = std::function<void(Package&&)>;
+Feed parse(std::string_view text, const std::string& origin, const PackageSink& sink);
 std::string serialize(const Feed& feed);
 
 }  // namespace drvaudit::feed

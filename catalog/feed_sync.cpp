@@ -5,7 +5,6 @@
 #include "catalog/feed.hpp"
 #include "catalog/minisign.hpp"
 #include "common/clock.hpp"
-#include "common/hash.hpp"
 #include "common/http.hpp"
 
 namespace drvaudit::catalog {
@@ -73,26 +72,34 @@ SyncResult sync_feed(Store& store, const FeedSource& source, const SyncOptions& 
   }
 
   timer.lap("signature");
-  const auto parsed = feed::parse(response.body, source.url);
-  timer.lap("parse");
-  if (auto target = store.target(); target && !(*target == parsed.target)) {
-    throw Error(source.url + ": the feed is for Windows " + parsed.target.to_string() + ", the catalog for Windows " +
+  result.packages = replace_feed_content(store, source, response.body, response.etag, response.last_modified);
+  timer.lap("parse and store");
+  return result;
+}
+
+std::size_t replace_feed_content(Store& store, const FeedSource& source, std::string_view body, const std::string& etag,
+                                 const std::string& last_modified) {
+  // Packages go into the catalog as they are read, inside one transaction: a feed that turns out
+  // bad halfway (or is for another target) rolls back and leaves the previous content.
+  sqlite::Transaction tx(store.database());
+  store.remove_files_of(source.id);
+  // The feed row has no SHA-256: the signature already authenticates these bytes, and hashing
+  // 80 MB again cost a quarter of a second (docs/benchmarks.md).
+  const auto file_id = store.put_feed_file(source.id, source.url, static_cast<std::int64_t>(body.size()));
+  std::size_t packages = 0;
+  const auto header = feed::parse(body, source.url, [&](feed::Package&& p) {
+    store.put_package(file_id, p.package);
+    ++packages;
+  });
+  if (auto target = store.target(); target && !(*target == header.target)) {
+    throw Error(source.url + ": the feed is for Windows " + header.target.to_string() + ", the catalog for Windows " +
                 target->to_string() + "; keep one catalog (--state-dir) per target");
   }
-
-  sqlite::Transaction tx(store.database());
-  if (!store.target()) store.set_target(parsed.target);
-  store.remove_files_of(source.id);
-  const auto file_id = store.put_feed_file(source.id, source.url, static_cast<std::int64_t>(response.body.size()),
-                                           hash::sha256_hex(response.body));
-  for (const auto& p : parsed.packages) store.put_package(file_id, p.package);
-
-  store.record_feed_validators(source.id, response.etag, response.last_modified);
+  if (!store.target()) store.set_target(header.target);
+  store.record_feed_validators(source.id, etag, last_modified);
   store.record_source_result(source.id, "ok", utc_now_iso8601());
   tx.commit();
-  timer.lap("store");
-  result.packages = parsed.packages.size();
-  return result;
+  return packages;
 }
 
 }  // namespace drvaudit::catalog

@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "catalog/catalog_store.hpp"
 
@@ -29,5 +30,11 @@ struct SyncResult {
 };
 
 SyncResult sync_feed(Store& store, const FeedSource& source, const SyncOptions& options);
+
+// The store half of a sync, for a body whose signature is checked: its packages replace the
+// source's in one transaction, with the HTTP validators of this copy. Returns the package count;
+// throws (and changes nothing) if the feed is invalid or for another target than the catalog's.
+std::size_t replace_feed_content(Store& store, const FeedSource& source, std::string_view body, const std::string& etag,
+                                 const std::string& last_modified);
 
 }  // namespace drvaudit::catalog

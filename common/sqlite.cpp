@@ -16,6 +16,10 @@ void Database::Closer::operator()(sqlite3* db) const noexcept { sqlite3_close_v2
 void Statement::Finalizer::operator()(sqlite3_stmt* stmt) const noexcept { sqlite3_finalize(stmt); }
 
 Database::Database(const std::filesystem::path& file, Mode mode) {
+  // Memory statistics cost a global mutex and counters on every allocation, and nothing reads
+  // them. sqlite3_config only works before SQLite initialises: once per process.
+  static const int configured = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  (void)configured;
   const int flags = mode == Mode::read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   sqlite3* raw = nullptr;
   const int rc = sqlite3_open_v2(file.string().c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
@@ -61,6 +65,13 @@ Statement& Statement::bind(int index, double value) {
 
 Statement& Statement::bind(int index, std::string_view value) {
   if (sqlite3_bind_text64(stmt_.get(), index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8) != SQLITE_OK) {
+    fail(db_, "bind in " + sql_);
+  }
+  return *this;
+}
+
+Statement& Statement::bind_borrowed(int index, std::string_view value) {
+  if (sqlite3_bind_text64(stmt_.get(), index, value.data(), value.size(), SQLITE_STATIC, SQLITE_UTF8) != SQLITE_OK) {
     fail(db_, "bind in " + sql_);
   }
   return *this;

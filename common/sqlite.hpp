@@ -50,6 +50,9 @@ class Statement {
   Statement& bind_null(int index);
   Statement& bind(int index, const std::string& value) { return bind(index, std::string_view(value)); }
   Statement& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
+  // Binds without a copy: the bytes must stay valid until the statement is run or reset. For bulk
+  // inserts, where copying every bound string was a measurable share of the time.
+  Statement& bind_borrowed(int index, std::string_view value);
 
   // Returns true when a row is available, false when the statement is done.
   bool step();

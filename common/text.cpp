@@ -40,9 +40,11 @@ std::string trimmed(std::string_view s) { return std::string(trim(s)); }
 
 std::string to_upper(std::string_view s) {
   std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), upper);
+  upper_in_place(out);
   return out;
 }
+
+void upper_in_place(std::string& s) { std::transform(s.begin(), s.end(), s.begin(), upper); }
 
 std::string to_lower(std::string_view s) {
   std::string out(s);

@@ -16,6 +16,7 @@ std::string_view trim(std::string&&) = delete;
 // An owning trim, for temporaries.
 std::string trimmed(std::string_view s);
 std::string to_upper(std::string_view s);
+void upper_in_place(std::string& s);  // ASCII, as to_upper; reuses the string's buffer
 std::string to_lower(std::string_view s);
 bool iequals(std::string_view a, std::string_view b);
 bool istarts_with(std::string_view s, std::string_view prefix);

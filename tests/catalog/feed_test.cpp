@@ -1,47 +1,16 @@
 #include <catch2/catch.hpp>
 
+#include <functional>
+#include <nlohmann/json.hpp>
+
 #include "catalog/feed.hpp"
 #include "catalog/minisign.hpp"
+#include "tests/catalog/sample_feed.hpp"
 
 using namespace drvaudit;
 
-namespace {
-feed::Feed sample() {
-  feed::Feed f;
-  f.publisher = "ACME IT";
-  f.generated_at = "2026-11-21T10:00:00Z";
-  f.target = inf::TargetOs::parse("10.0.22631", "amd64");
-  feed::Package p;
-  p.package.inf_name = "net.inf";
-  p.package.provider = "ACME";
-  p.package.class_name = "Net";
-  p.package.class_guid = "{4d36e972-e325-11ce-bfc1-08002be10318}";
-  p.package.catalog_file = "net.cat";
-  p.package.driver_ver = {DriverDate::parse("05/21/2022"), DriverVersion(1, 2, 3, 4)};
-  p.package.has_driver_ver = true;
-  inf::ModelEntry m;
-  m.manufacturer = "ACME";
-  m.description = "ACME NIC";
-  m.models_section = "M.NTamd64";
-  m.install_section = "Inst";
-  m.ddinstall_section = "Inst.NT";
-  m.nt_extension = true;
-  m.hardware_id = "PCI\\VEN_8086&DEV_1234";
-  m.compatible_ids = {"PCI\\CC_0200"};
-  m.feature_score = 0xFE;
-  m.driver_ver = p.package.driver_ver;
-  m.line = 12;
-  p.package.models = {m};
-  p.path = "net.inf";
-  p.architectures = {"amd64"};
-  p.download = {"packages/net.zip", 1234, std::string(64, 'a'), "zip"};
-  f.packages = {p};
-  return f;
-}
-}  // namespace
-
 TEST_CASE("a feed round-trips through its JSON form") {
-  const auto text = feed::serialize(sample());
+  const auto text = feed::serialize(test::sample_feed());
   const auto back = feed::parse(text, "memory");
   REQUIRE(back.packages.size() == 1);
   const auto& m = back.packages[0].package.models.at(0);
@@ -53,7 +22,7 @@ TEST_CASE("a feed round-trips through its JSON form") {
 }
 
 TEST_CASE("bad feeds are refused with the JSON path of the problem") {
-  const auto good = feed::serialize(sample());
+  const auto good = feed::serialize(test::sample_feed());
   auto replaced = [&](const std::string& from, const std::string& to) {
     auto s = good;
     const auto at = s.find(from);
@@ -75,6 +44,114 @@ TEST_CASE("bad feeds are refused with the JSON path of the problem") {
     INFO(text.substr(0, 100));
     CHECK_THROWS_WITH(feed::parse(text, "f.json"), Catch::Contains("feed f.json") && Catch::Contains(expected));
   }
+}
+
+namespace {
+std::string parse_error_of(const nlohmann::json& doc) {
+  try {
+    (void)feed::parse(doc.dump(), "f.json");
+  } catch (const ParseError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+}  // namespace
+
+TEST_CASE("the feed reader reports each kind of mistake at its JSON Pointer") {
+  using nlohmann::json;
+  struct Case {
+    std::function<void(json&)> edit;
+    std::string expected;
+  };
+  const std::vector<Case> cases = {
+      {[](json& d) { d["packages"][1].erase("inf"); }, "at /packages/1: missing required key \"inf\""},
+      {[](json& d) { d.erase("target"); }, "at /: missing required key \"target\""},
+      {[](json& d) { d["packages"][1]["models"][1].erase("line"); },
+       "at /packages/1/models/1: missing required key \"line\""},
+      {[](json& d) { d["packages"][1]["models"][1]["line"] = "20"; },
+       "at /packages/1/models/1/line: expected an integer from 0 to 10000000"},
+      {[](json& d) { d["packages"][0]["models"][0]["feature_score"] = 1.5; },
+       "at /packages/0/models/0/feature_score: expected an integer"},
+      {[](json& d) { d["packages"][0]["download"]["size"] = 18446744073709551615ull; },
+       "at /packages/0/download/size: expected an integer"},
+      {[](json& d) { d["packages"][0]["download"]["size"] = -1; }, "at /packages/0/download/size: expected an integer"},
+      {[](json& d) { d["packages"][0]["provider"] = nullptr; }, "at /packages/0/provider: expected a string"},
+      {[](json& d) { d["packages"][0]["provider"] = json::array(); }, "at /packages/0/provider: expected a string"},
+      {[](json& d) { d["packages"][0]["models"][0]["nt_extension"] = "yes"; },
+       "at /packages/0/models/0/nt_extension: expected true or false"},
+      {[](json& d) {
+         d["packages"][1]["architectures"] = {"amd64", 64};
+       },
+       "at /packages/1/architectures/1: expected a string"},
+      {[](json& d) { d["packages"][1]["architectures"] = "amd64"; },
+       "at /packages/1/architectures: expected an array of strings"},
+      {[](json& d) { d["packages"][0]["models"][1]["compatible_ids"] = {json::object()}; },
+       "at /packages/0/models/1/compatible_ids/0: expected a string"},
+      {[](json& d) {
+         d["packages"][1]["models"] = {json::object(), "x"};
+       },
+       "at /packages/1/models/0: missing required key \"manufacturer\""},
+      {[](json& d) { d["packages"][1]["models"] = {"x"}; }, "at /packages/1/models/0: expected an object"},
+      {[](json& d) { d["packages"][1]["models"] = {json::array()}; }, "at /packages/1/models/0: expected an object"},
+      {[](json& d) { d["packages"] = json::object(); }, "at /packages: expected an array"},
+      {[](json& d) { d["packages"][0]["download"] = "packages/net.zip"; },
+       "at /packages/0/download: expected an object"},
+      {[](json& d) { d["packages"][0]["download"]["format"] = "rar"; }, "at /packages/0/download/format"},
+      {[](json& d) { d["packages"][1]["catalog_file"] = ""; },
+       "at /packages/1/signer: a trusted package names its catalog file"},
+      {[](json& d) {
+         d["packages"][1]["models"][0]["hardware_id"] = "";
+         d["packages"][1]["models"][0]["compatible_ids"] = json::array();
+       },
+       "at /packages/1/models/0: a Models line needs a hardware ID or a compatible ID"},
+      {[](json& d) { d["packages"][0]["driver_date"] = "21/05/2022"; },
+       "at /packages/0/driver_date: \"21/05/2022\" is not a YYYY-MM-DD date"},
+      {[](json& d) { d = json::array({d}); }, "at /: expected a JSON object"},
+      {[](json& d) { d = "feed"; }, "at /: expected a JSON object"},
+  };
+  for (const auto& c : cases) {
+    auto doc = test::sample_feed_document();
+    c.edit(doc);
+    INFO(doc.dump().substr(0, 300));
+    CHECK_THAT(parse_error_of(doc), Catch::Contains("feed f.json: " + c.expected));
+  }
+}
+
+TEST_CASE("the feed reader skips keys it does not know, at every level") {
+  auto doc = test::sample_feed_document();
+  doc["comment"] = {{"nested", {1, 2, {{"inf", 3}}}}, {"packages", "not these"}};
+  doc["packages"][0]["x-vendor"] = nlohmann::json::array({nlohmann::json::object({{"models", nullptr}})});
+  doc["packages"][1]["models"][1]["x-note"] = 1.5;
+  doc["packages"][1]["download"]["mirrors"] = {"https://example.invalid/a.zip"};
+  const auto parsed = feed::parse(doc.dump(), "f.json");
+  REQUIRE(parsed.packages.size() == 2);
+  CHECK(parsed.packages[1].package.inf_name == "second.inf");
+  REQUIRE(parsed.packages[1].package.models.size() == 2);
+  CHECK(parsed.packages[1].package.models[1].hardware_id == "PCI\\VEN_8086&DEV_5678");
+  CHECK(parsed.packages[1].download.url == "packages/net.zip");
+  // What was read is exactly the feed without the extra keys.
+  CHECK(feed::serialize(parsed) == feed::serialize(feed::parse(test::sample_feed_document().dump(), "f.json")));
+}
+
+TEST_CASE("a key given twice is refused: the feed would be ambiguous") {
+  auto text = test::sample_feed_document().dump();
+  const auto at = text.find("\"provider\":");
+  REQUIRE(at != std::string::npos);
+  text.insert(at, "\"provider\":\"Other\",");
+  CHECK_THROWS_WITH(feed::parse(text, "f.json"), Catch::Contains("at /packages/0/provider: duplicate key"));
+}
+
+TEST_CASE("a streamed feed hands over its packages in order and keeps only the header") {
+  const auto text = test::sample_feed_document().dump();
+  std::vector<std::string> seen;
+  const auto header = feed::parse(text, "f.json", [&](feed::Package&& p) {
+    CHECK(p.package.models.size() == 2);
+    seen.push_back(p.package.inf_name);
+  });
+  CHECK(seen == std::vector<std::string>{"net.inf", "second.inf"});
+  CHECK(header.packages.empty());
+  CHECK(header.publisher == "ACME IT");
+  CHECK(header.target.to_string() == "10.0.22631 amd64");
 }
 
 TEST_CASE("minisign: malformed keys and signatures are refused with the reason") {

@@ -1,0 +1,478 @@
+// feed::parse: a streaming (SAX) reader that fills the package model while the JSON is lexed.
+// A feed of 100,000 packages is ~80 MB; building nlohmann's document tree first cost as much as
+// the lexing itself and twice the memory (docs/benchmarks.md, "Signed feeds").
+#include <array>
+#include <cstdint>
+#include <span>
+
+#include "catalog/feed.hpp"
+#include "common/text.hpp"
+
+namespace drvaudit::feed {
+
+namespace {
+
+using json = nlohmann::json;
+
+// The JSON types a feed's keys expect, with the words used when another type is found.
+enum class Type : std::uint8_t { string, integer, boolean, string_array, object_array, object };
+
+struct Field {
+  std::string_view name;
+  Type type;
+  std::int64_t min = 0, max = 0;  // integers
+};
+
+// Each object of the format, its keys in the order a missing one is reported. All are required;
+// unknown keys are skipped so that later minor versions of the format stay readable.
+enum class RootKey { schema, publisher, generated_at, target, packages };
+constexpr std::array<Field, 5> kRootFields{{{"schema", Type::string},
+                                            {"publisher", Type::string},
+                                            {"generated_at", Type::string},
+                                            {"target", Type::string},
+                                            {"packages", Type::object_array}}};
+
+enum class PackageKey {
+  inf,
+  path,
+  provider,
+  class_name,
+  class_guid,
+  catalog_file,
+  signer,
+  driver_date,
+  driver_version,
+  architectures,
+  models,
+  download
+};
+constexpr std::array<Field, 12> kPackageFields{{{"inf", Type::string},
+                                                {"path", Type::string},
+                                                {"provider", Type::string},
+                                                {"class", Type::string},
+                                                {"class_guid", Type::string},
+                                                {"catalog_file", Type::string},
+                                                {"signer", Type::string},
+                                                {"driver_date", Type::string},
+                                                {"driver_version", Type::string},
+                                                {"architectures", Type::string_array},
+                                                {"models", Type::object_array},
+                                                {"download", Type::object}}};
+
+enum class ModelKey {
+  manufacturer,
+  description,
+  models_section,
+  install_section,
+  ddinstall_section,
+  nt_extension,
+  hardware_id,
+  compatible_ids,
+  feature_score,
+  driver_date,
+  driver_version,
+  line
+};
+constexpr std::array<Field, 12> kModelFields{{{"manufacturer", Type::string},
+                                              {"description", Type::string},
+                                              {"models_section", Type::string},
+                                              {"install_section", Type::string},
+                                              {"ddinstall_section", Type::string},
+                                              {"nt_extension", Type::boolean},
+                                              {"hardware_id", Type::string},
+                                              {"compatible_ids", Type::string_array},
+                                              {"feature_score", Type::integer, 0, 255},
+                                              {"driver_date", Type::string},
+                                              {"driver_version", Type::string},
+                                              {"line", Type::integer, 0, 10'000'000}}};
+
+enum class DownloadKey { url, size, sha256, format };
+constexpr std::array<Field, 4> kDownloadFields{{{"url", Type::string},
+                                                {"size", Type::integer, 0, std::int64_t{1} << 40},
+                                                {"sha256", Type::string},
+                                                {"format", Type::string}}};
+
+// The containers the reader is inside, innermost last.
+enum class Node : std::uint8_t {
+  root,
+  packages,
+  package,
+  architectures,
+  models,
+  model,
+  compatible_ids,
+  download,
+  skipped
+};
+
+std::span<const Field> fields_of(Node node) {
+  switch (node) {
+    case Node::root: return kRootFields;
+    case Node::package: return kPackageFields;
+    case Node::model: return kModelFields;
+    case Node::download: return kDownloadFields;
+    default: return {};
+  }
+}
+
+bool is_array(Node node) {
+  return node == Node::packages || node == Node::architectures || node == Node::models || node == Node::compatible_ids;
+}
+
+struct Frame {
+  Node node;
+  int field = -1;          // objects: the key being read (index into fields_of), -1 for an unknown key
+  std::uint32_t seen = 0;  // objects: one bit per key found
+  std::size_t index = 0;   // arrays: the element being read
+};
+
+std::string expectation(const Field& f) {
+  switch (f.type) {
+    case Type::string: return "expected a string";
+    case Type::integer: return "expected an integer from " + std::to_string(f.min) + " to " + std::to_string(f.max);
+    case Type::boolean: return "expected true or false";
+    case Type::string_array: return "expected an array of strings";
+    case Type::object_array: return "expected an array";
+    case Type::object: return "expected an object";
+  }
+  return "unexpected value";
+}
+
+// nlohmann::json_sax's shape. Every callback either consumes the value or throws ParseError with
+// the JSON Pointer of the value; nothing is returned false, so parsing never stops silently.
+class FeedReader {
+ public:
+  FeedReader(std::string origin, const PackageSink& sink) : origin_(std::move(origin)), sink_(sink) {}
+
+  Feed take() { return std::move(feed_); }
+
+  bool null() { return boolean_or_null(nullptr); }
+  bool boolean(bool value) { return boolean_or_null(&value); }
+  bool number_integer(json::number_integer_t value) { return integer(value, true); }
+  bool number_unsigned(json::number_unsigned_t value) {
+    return integer(value > static_cast<std::uint64_t>(INT64_MAX) ? INT64_MAX : static_cast<std::int64_t>(value),
+                   value <= static_cast<std::uint64_t>(INT64_MAX));
+  }
+  bool number_float(json::number_float_t, const std::string&) { return integer(0, false); }
+  bool binary(json::binary_t&) { return boolean_or_null(nullptr); }
+
+  bool string(std::string& value) {
+    if (skipping()) return true;
+    if (stack_.empty()) fail(0, "expected a JSON object");
+    auto& top = stack_.back();
+    if (top.node == Node::architectures) {
+      current_.architectures.push_back(std::move(value));
+    } else if (top.node == Node::compatible_ids) {
+      current_.package.models.back().compatible_ids.push_back(std::move(value));
+    } else if (is_array(top.node)) {
+      fail(stack_.size(), element_expectation(top.node));
+    } else if (const auto* f = expect(Type::string)) {
+      set_string(top, *f, value);
+    }
+    return next_element();
+  }
+
+  bool start_object(std::size_t) {
+    if (entering_skipped_value()) {
+      stack_.push_back({Node::skipped});
+      return true;
+    }
+    if (stack_.empty()) {
+      stack_.push_back({Node::root});
+      return true;
+    }
+    auto& top = stack_.back();
+    switch (top.node) {
+      case Node::packages:
+        current_ = {};
+        stack_.push_back({Node::package});
+        return true;
+      case Node::models:
+        current_.package.models.emplace_back();
+        stack_.push_back({Node::model});
+        return true;
+      case Node::architectures:
+      case Node::compatible_ids: fail(stack_.size(), element_expectation(top.node));
+      default:
+        expect(Type::object);  // only a package's download is an object
+        stack_.push_back({Node::download});
+        return true;
+    }
+  }
+
+  bool key(std::string& name) {
+    if (skipping()) return true;
+    auto& top = stack_.back();
+    const auto fields = fields_of(top.node);
+    top.field = -1;
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      if (fields[i].name == name) {
+        top.field = static_cast<int>(i);
+        // JSON leaves duplicate names to the reader; a feed that has them is ambiguous, and packages
+        // already handed to the store could not be taken back.
+        if (top.seen & (1u << i)) fail(stack_.size(), "duplicate key");
+        top.seen |= 1u << i;
+        break;
+      }
+    }
+    return true;
+  }
+
+  bool end_object() {
+    const auto node = stack_.back().node;
+    if (node != Node::skipped) check_complete(stack_.back());
+    stack_.pop_back();
+    if (node == Node::package) {
+      if (sink_)
+        sink_(std::move(current_));
+      else
+        feed_.packages.push_back(std::move(current_));
+    }
+    return next_element();
+  }
+
+  bool start_array(std::size_t) {
+    if (entering_skipped_value()) {
+      stack_.push_back({Node::skipped});
+      return true;
+    }
+    if (stack_.empty()) fail(0, "expected a JSON object");
+    auto& top = stack_.back();
+    if (is_array(top.node)) fail(stack_.size(), element_expectation(top.node));
+    const auto& f = fields_of(top.node)[static_cast<std::size_t>(top.field)];
+    if (f.type != Type::string_array && f.type != Type::object_array) fail(stack_.size(), expectation(f));
+    if (top.node == Node::root)
+      stack_.push_back({Node::packages});
+    else if (top.node == Node::package)
+      stack_.push_back({f.type == Type::object_array ? Node::models : Node::architectures});
+    else
+      stack_.push_back({Node::compatible_ids});
+    return true;
+  }
+
+  bool end_array() {
+    stack_.pop_back();
+    return next_element();
+  }
+
+  bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& e) {
+    throw ParseError("feed " + origin_ + ": invalid JSON at byte " + std::to_string(position) + ": " + e.what());
+  }
+
+ private:
+  bool skipping() const { return !stack_.empty() && stack_.back().node == Node::skipped; }
+  // An object or array that is, or is inside, the value of a key the format does not have.
+  bool entering_skipped_value() const {
+    return skipping() || (!stack_.empty() && !is_array(stack_.back().node) && stack_.back().field < 0);
+  }
+  static std::string element_expectation(Node array) {
+    return array == Node::packages || array == Node::models ? "expected an object" : "expected a string";
+  }
+
+  // The JSON Pointer of the value being read: the keys and indexes of the first `depth` frames.
+  std::string pointer(std::size_t depth) const {
+    std::string out;
+    for (std::size_t i = 0; i < depth && i < stack_.size(); ++i) {
+      const auto& f = stack_[i];
+      if (is_array(f.node)) {
+        out += "/" + std::to_string(f.index);
+      } else if (f.field >= 0) {
+        out += "/";
+        out += fields_of(f.node)[static_cast<std::size_t>(f.field)].name;
+      }
+    }
+    return out;
+  }
+
+  [[noreturn]] void fail(std::size_t depth, const std::string& what) const {
+    const auto path = pointer(depth);
+    throw ParseError("feed " + origin_ + ": at " + (path.empty() ? "/" : path) + ": " + what);
+  }
+
+  // The field the next value belongs to, if it is of the type found; nullptr for an unknown key.
+  const Field* expect(Type found) {
+    auto& top = stack_.back();
+    if (top.field < 0) return nullptr;
+    const auto& f = fields_of(top.node)[static_cast<std::size_t>(top.field)];
+    if (f.type != found) fail(stack_.size(), expectation(f));
+    return &f;
+  }
+
+  // After a value inside an array, the next one has the next index.
+  bool next_element() {
+    if (!stack_.empty() && is_array(stack_.back().node)) ++stack_.back().index;
+    return true;
+  }
+
+  // A boolean, or (boolean_value == nullptr) a null, which no key of the format accepts.
+  bool boolean_or_null(const bool* boolean_value) {
+    if (skipping()) return true;
+    if (stack_.empty()) fail(0, "expected a JSON object");
+    auto& top = stack_.back();
+    if (is_array(top.node)) fail(stack_.size(), element_expectation(top.node));
+    if (!boolean_value) {
+      if (top.field >= 0) fail(stack_.size(), expectation(fields_of(top.node)[static_cast<std::size_t>(top.field)]));
+    } else if (expect(Type::boolean)) {
+      current_.package.models.back().nt_extension = *boolean_value;  // the only boolean
+    }
+    return next_element();
+  }
+
+  bool integer(std::int64_t value, bool representable) {
+    if (skipping()) return true;
+    if (stack_.empty()) fail(0, "expected a JSON object");
+    auto& top = stack_.back();
+    if (is_array(top.node)) return boolean_or_null(nullptr);
+    const auto* f = expect(Type::integer);
+    if (!f) return next_element();
+    if (!representable || value < f->min || value > f->max) fail(stack_.size(), expectation(*f));
+    if (top.node == Node::download) {
+      current_.download.size = value;
+    } else {
+      auto& model = current_.package.models.back();
+      if (static_cast<ModelKey>(top.field) == ModelKey::feature_score)
+        model.feature_score = static_cast<std::uint8_t>(value);
+      else
+        model.line = static_cast<int>(value);
+    }
+    return next_element();
+  }
+
+  void set_driver_ver_part(inf::DriverVer& ver, bool is_date, const std::string& value) {
+    if (is_date) {
+      ver.date = DriverDate::parse(value);
+      if (!value.empty() && ver.date.is_zero()) fail(stack_.size(), "\"" + value + "\" is not a YYYY-MM-DD date");
+    } else {
+      auto parsed = DriverVersion::try_parse(value);
+      if (!parsed) fail(stack_.size(), "\"" + value + "\" is not w.x.y.z");
+      ver.version = *parsed;
+    }
+  }
+
+  void set_string(const Frame& top, const Field& f, std::string& value) {
+    switch (top.node) {
+      case Node::root: set_root_string(static_cast<RootKey>(top.field), value); break;
+      case Node::package: set_package_string(static_cast<PackageKey>(top.field), value); break;
+      case Node::model: set_model_string(static_cast<ModelKey>(top.field), value); break;
+      case Node::download: set_download_string(static_cast<DownloadKey>(top.field), value); break;
+      default: fail(stack_.size(), expectation(f));
+    }
+  }
+
+  void set_root_string(RootKey key, std::string& value) {
+    switch (key) {
+      case RootKey::schema:
+        if (value != kSchema)
+          fail(stack_.size(), "unsupported schema (this drvaudit reads " + std::string(kSchema) + ")");
+        break;
+      case RootKey::publisher: feed_.publisher = std::move(value); break;
+      case RootKey::generated_at: feed_.generated_at = std::move(value); break;
+      case RootKey::target: {
+        const auto parts = text::split(value, ' ');
+        if (parts.size() != 2) fail(stack_.size(), "expected \"MAJOR.MINOR.BUILD ARCH\"");
+        try {
+          feed_.target = inf::TargetOs::parse(parts[0], parts[1]);
+        } catch (const Error& e) {
+          fail(stack_.size(), e.what());
+        }
+        break;
+      }
+      case RootKey::packages: break;
+    }
+  }
+
+  void set_package_string(PackageKey key, std::string& value) {
+    auto& out = current_;
+    auto& pkg = out.package;
+    switch (key) {
+      case PackageKey::inf: pkg.inf_name = std::move(value); break;
+      case PackageKey::path: out.path = std::move(value); break;
+      case PackageKey::provider: pkg.provider = std::move(value); break;
+      case PackageKey::class_name: pkg.class_name = std::move(value); break;
+      case PackageKey::class_guid: pkg.class_guid = std::move(value); break;
+      case PackageKey::catalog_file: pkg.catalog_file = std::move(value); break;
+      case PackageKey::signer:
+        if (value != "trusted" && value != "unsigned") fail(stack_.size(), "expected \"trusted\" or \"unsigned\"");
+        package_trusted_ = value == "trusted";
+        break;
+      case PackageKey::driver_date: set_driver_ver_part(pkg.driver_ver, true, value); break;
+      case PackageKey::driver_version: set_driver_ver_part(pkg.driver_ver, false, value); break;
+      default: break;
+    }
+  }
+
+  void set_model_string(ModelKey key, std::string& value) {
+    auto& m = current_.package.models.back();
+    switch (key) {
+      case ModelKey::manufacturer: m.manufacturer = std::move(value); break;
+      case ModelKey::description: m.description = std::move(value); break;
+      case ModelKey::models_section: m.models_section = std::move(value); break;
+      case ModelKey::install_section: m.install_section = std::move(value); break;
+      case ModelKey::ddinstall_section: m.ddinstall_section = std::move(value); break;
+      case ModelKey::hardware_id: m.hardware_id = std::move(value); break;
+      case ModelKey::driver_date: set_driver_ver_part(m.driver_ver, true, value); break;
+      case ModelKey::driver_version: set_driver_ver_part(m.driver_ver, false, value); break;
+      default: break;
+    }
+  }
+
+  void set_download_string(DownloadKey key, std::string& value) {
+    auto& d = current_.download;
+    switch (key) {
+      case DownloadKey::url: d.url = std::move(value); break;
+      case DownloadKey::sha256:
+        if (value.size() != 64 || value.find_first_not_of("0123456789abcdef") != std::string::npos)
+          fail(stack_.size(), "expected 64 lower-case hex digits");
+        d.sha256 = std::move(value);
+        break;
+      case DownloadKey::format:
+        if (value != "zip" && value != "cab") fail(stack_.size(), "expected \"zip\" or \"cab\"");
+        d.format = std::move(value);
+        break;
+      case DownloadKey::size: break;
+    }
+  }
+
+  // At the end of an object: every key present, and the rules that span keys.
+  void check_complete(Frame& top) {
+    const auto fields = fields_of(top.node);
+    const auto depth = stack_.size() - 1;
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      if (!(top.seen & (1u << i))) fail(depth, "missing required key \"" + std::string(fields[i].name) + "\"");
+    }
+    top.field = -1;  // errors below are about the object itself
+    if (top.node == Node::package) {
+      auto& pkg = current_.package;
+      pkg.has_driver_ver = true;
+      if (package_trusted_ != !pkg.catalog_file.empty()) {
+        top.field = static_cast<int>(PackageKey::signer);
+        fail(stack_.size(), "a trusted package names its catalog file, an unsigned one does not");
+      }
+    } else if (top.node == Node::model) {
+      const auto& m = current_.package.models.back();
+      if (m.hardware_id.empty() && m.compatible_ids.empty())
+        fail(depth, "a Models line needs a hardware ID or a compatible ID");
+    }
+  }
+
+  std::string origin_;
+  const PackageSink& sink_;
+  Feed feed_;        // the header, and the packages when there is no sink
+  Package current_;  // the package being read
+  std::vector<Frame> stack_;
+  bool package_trusted_ = false;
+};
+
+}  // namespace
+
+Feed parse(std::string_view text, const std::string& origin, const PackageSink& sink) {
+  if (text.size() > kMaxFeedBytes)
+    throw ParseError("feed " + origin + ": larger than " + std::to_string(kMaxFeedBytes) + " bytes");
+  FeedReader reader(origin, sink);
+  json::sax_parse(text.begin(), text.end(), &reader);
+  return reader.take();
+}
+
+Feed parse(std::string_view text, const std::string& origin) { return parse(text, origin, PackageSink()); }
+
+}  // namespace drvaudit::feed

@@ -185,6 +185,26 @@ def main():
         check(search_facts(client, "PCI\\VEN_1B36&DEV_0002") == qemu, "tampered feed: search results unchanged")
         run("minisign", "-S", "-s", key, "-m", feed)  # re-sign the now valid file for what follows
 
+        # Signed by the right key but invalid in its last package: the packages before it were already
+        # streamed into the catalog's transaction; all of it is rolled back.
+        before = catalog_state(client)
+        valid_text = open(feed, "rb").read()
+        bad = json.loads(valid_text)
+        last = len(bad["packages"]) - 1
+        bad["packages"][last]["download"]["sha256"] = "not-a-hash"
+        json.dump(bad, open(feed, "w"), indent=1)
+        run("minisign", "-S", "-s", key, "-m", feed)
+        st = os.stat(feed)
+        os.utime(feed, (st.st_atime, st.st_mtime + 10))
+        invalid = run(DRVAUDIT, "--state-dir", client, "catalog", "sync")
+        check(invalid.returncode == 1 and "/packages/%d/download/sha256" % last in invalid.stderr,
+              "signed but invalid feed refused at its JSON Pointer: " + invalid.stderr.strip()[:200])
+        check(catalog_state(client) == before, "signed but invalid feed: the catalog stays exactly as it was")
+        check(search_facts(client, "PCI\\VEN_1B36&DEV_0002") == qemu, "signed but invalid feed: search results unchanged")
+        open(feed, "wb").write(valid_text)
+        run("minisign", "-S", "-s", key, "-m", feed)
+        os.utime(feed, (st.st_atime, st.st_mtime + 15))
+
         # Wrong key.
         wrong = os.path.join(tmp, "wrong")
         run(DRVAUDIT, "--state-dir", wrong, "catalog", "add-source", url, "--pubkey", other_pub, "--ca-file", ca_pem)

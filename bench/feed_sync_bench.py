@@ -9,7 +9,6 @@ usage: bench/feed_sync_bench.py [BUILD_DIR] [PACKAGES]
 """
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -56,9 +55,11 @@ def main():
                                os.path.join(tmp, "load.db"), "5"], capture_output=True, text=True, check=True)
         print(load.stdout.strip())
         started = time.perf_counter()
-        first = subprocess.run(["taskset", "-c", "0", drvaudit, "--state-dir", state, "catalog", "sync"], capture_output=True, text=True)
+        rss_file = os.path.join(tmp, "rss")
+        first = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", rss_file, "taskset", "-c", "0", drvaudit, "--state-dir", state,
+                                "catalog", "sync"], capture_output=True, text=True)
         elapsed = time.perf_counter() - started
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        peak = int(open(rss_file).read().split()[-1]) / 1024
         print("first sync (download, verify, parse, store): %.2f s, peak RSS %.0f MiB -> %s"
               % (elapsed, peak, (first.stdout + first.stderr).strip()[:120]))
         subprocess.run(["hyperfine", "-N", "--warmup", "3", "--runs", "30",

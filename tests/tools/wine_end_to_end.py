@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 
 def main():
@@ -35,7 +36,17 @@ def main():
     try:
         subprocess.run(["wineboot", "-i"], env=env, capture_output=True, check=True, timeout=120)
 
-        scan = drvaudit("scan", "--format", "json")
+        # Wine installs drivers for its virtual devices asynchronously after the prefix boots: scan
+        # until the HID mouse has its class and driver (up to 30 s), as a user would after setup.
+        for _ in range(60):
+            scan = drvaudit("scan", "--format", "json")
+            if scan.returncode != 0:
+                break
+            mouse = [d for d in json.loads(scan.stdout.decode("utf-8"))["devices"]
+                     if "HID\\VID_845E&PID_0001" in d["hardware_ids"]]
+            if mouse and mouse[0].get("class") and mouse[0].get("driver"):
+                break
+            time.sleep(0.5)
         check(scan.returncode == 0, "scan exit code %d: %s" % (scan.returncode, scan.stderr.decode(errors="replace")))
         doc = json.loads(scan.stdout.decode("utf-8"))
         devices = doc["devices"]

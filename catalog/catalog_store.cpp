@@ -370,9 +370,16 @@ namespace {
 constexpr const char* kEntryColumns =
     "SELECT m.id, s.location, f.path, p.inf_name, p.provider, p.class, p.class_guid, p.catalog_file, m.manufacturer, "
     "m.description, m.install_section, m.ddinstall_section, m.nt_extension, m.hardware_id, m.compatible_ids, "
-    "m.feature_score, m.driver_date, m.driver_version, m.line "
-    "FROM models m JOIN packages p ON p.id = m.package_id JOIN files f ON f.id = p.file_id "
-    "JOIN sources s ON s.id = f.source_id ";
+    "m.feature_score, m.driver_date, m.driver_version, m.line ";
+// CROSS JOIN fixes SQLite's join order: each query starts from the index that selects its few rows,
+// whatever statistics the database holds. Stale sqlite_stat1 rows once made the planner start from
+// the sources table and visit every Models line (store_test.cpp has the case).
+constexpr const char* kFromDeviceId =
+    "FROM model_ids i CROSS JOIN models m ON m.id = i.model_id CROSS JOIN packages p ON p.id = m.package_id "
+    "CROSS JOIN files f ON f.id = p.file_id CROSS JOIN sources s ON s.id = f.source_id ";
+constexpr const char* kFromInfName =
+    "FROM packages p CROSS JOIN models m ON m.package_id = p.id CROSS JOIN files f ON f.id = p.file_id "
+    "CROSS JOIN sources s ON s.id = f.source_id ";
 }  // namespace
 
 std::vector<Entry> Store::read_entries(sqlite::Statement& q) const {
@@ -407,8 +414,7 @@ std::vector<Entry> Store::read_entries(sqlite::Statement& q) const {
 std::vector<Entry> Store::lookup(std::string_view device_id) const {
   if (!lookup_statement_) {
     lookup_statement_.emplace(
-        db_.prepare(std::string(kEntryColumns) +
-                    "WHERE m.id IN (SELECT model_id FROM model_ids WHERE id_upper = ?1) ORDER BY f.path, m.line"));
+        db_.prepare(std::string(kEntryColumns) + kFromDeviceId + "WHERE i.id_upper = ?1 ORDER BY f.path, m.line"));
   }
   lookup_statement_->bind(1, text::to_upper(text::trim(device_id)));
   return read_entries(*lookup_statement_);
@@ -416,8 +422,8 @@ std::vector<Entry> Store::lookup(std::string_view device_id) const {
 
 std::vector<Entry> Store::entries_of_inf(std::string_view inf_name) const {
   if (!inf_statement_) {
-    inf_statement_.emplace(
-        db_.prepare(std::string(kEntryColumns) + "WHERE p.inf_name = ?1 COLLATE NOCASE ORDER BY f.path, m.line"));
+    inf_statement_.emplace(db_.prepare(std::string(kEntryColumns) + kFromInfName +
+                                       "WHERE p.inf_name = ?1 COLLATE NOCASE ORDER BY f.path, m.line"));
   }
   inf_statement_->bind(1, inf_name);
   return read_entries(*inf_statement_);

@@ -36,21 +36,27 @@ void generate(const std::filesystem::path& file) {
   std::filesystem::remove(file);
   drvaudit::catalog::Store store(file, drvaudit::catalog::Store::Mode::read_write);
   auto& db = store.database();
-  store.set_target(drvaudit::inf::TargetOs{});
   const auto source = store.ensure_source("inf-folder", "/generated/driverpack");
   db.exec("BEGIN");
   auto file_insert =
       db.prepare("INSERT INTO files(source_id, path, size, mtime, sha256, status) VALUES(?1, ?2, 1, 1, '', 'indexed')");
   auto package_insert = db.prepare(
-      "INSERT INTO packages(file_id, inf_name, provider, class, class_guid, catalog_file) VALUES(?1, ?2, 'Vendor', "
-      "'Net', '', 'x.cat')");
+      "INSERT INTO packages(file_id, inf_name, provider, class, class_guid, location_kind, folder, download_url, "
+      "download_size, download_sha256, download_format, inf_path) VALUES(?1, ?2, 'Vendor', 'Net', '', 'folder', "
+      "'/generated/driverpack', '', 0, '', '', ?2)");
+  // One Models section per package; a fifth of them for an older Windows only, so that the audit's
+  // per-target choice has work to do.
+  auto section_insert = db.prepare(
+      "INSERT INTO sections(package_id, manufacturer, manufacturer_line, name, decoration, line_decorations, arch, "
+      "catalog_file, signature_status, signer, signed_at, chain, signature_detail) VALUES(?1, 'Vendor', 5, ?2, ?3, "
+      "?4, 'amd64', 'x.cat', 'signed', 'Vendor', '', 'not_checked', '')");
   auto model_insert = db.prepare(
-      "INSERT INTO models(package_id, manufacturer, description, install_section, ddinstall_section, nt_extension, "
-      "hardware_id, compatible_ids, feature_score, driver_date, driver_version, line) VALUES(?1, 'Vendor', 'Device', "
+      "INSERT INTO models(package_id, section_id, description, install_section, ddinstall_section, nt_extension, "
+      "hardware_id, compatible_ids, feature_score, driver_date, driver_version, line) VALUES(?1, ?7, 'Device', "
       "'Inst', 'Inst.NTamd64', 1, ?2, ?3, 255, ?4, ?5, ?6)");
   auto id_insert = db.prepare("INSERT OR IGNORE INTO model_ids(id_upper, model_id) VALUES(?1, ?2)");
   std::mt19937 random(42);
-  std::int64_t package = 0;
+  std::int64_t package = 0, section = 0;
   for (int i = 0; i < kLines; ++i) {
     if (i % 20 == 0) {  // 20 Models lines per package
       file_insert.bind(1, source).bind(2, "/generated/driverpack/" + std::to_string(i / 20) + ".inf");
@@ -58,6 +64,14 @@ void generate(const std::filesystem::path& file) {
       package_insert.bind(1, db.last_insert_rowid()).bind(2, std::to_string(i / 20) + ".inf");
       package_insert.run();
       package = db.last_insert_rowid();
+      const bool old_windows = (i / 20) % 5 == 4;
+      const std::string decoration = old_windows ? "NTamd64.6.1" : "NTamd64.10.0...17763";
+      section_insert.bind(1, package)
+          .bind(2, "Models." + decoration)
+          .bind(3, decoration)
+          .bind(4, old_windows ? "NTamd64.6.1\nNTamd64.10.0" : "NTamd64.10.0...17763");
+      section_insert.run();
+      section = db.last_insert_rowid();
     }
     const auto hw = hardware_id(i);
     const auto c1 = compatible_id(static_cast<int>(random() % kCompatiblePool));
@@ -69,7 +83,8 @@ void generate(const std::filesystem::path& file) {
         .bind(3, c1 + "\n" + c2)
         .bind(4, date)
         .bind(5, "1.0." + std::to_string(i % 60000) + ".0")
-        .bind(6, std::int64_t{i % 500});
+        .bind(6, std::int64_t{i % 500})
+        .bind(7, section);
     model_insert.run();
     const auto model = db.last_insert_rowid();
     for (const auto* id : {&hw, &c1, &c2}) {
@@ -124,7 +139,9 @@ int main(int argc, char** argv) {
   std::printf("catalog: %lld Models lines, %lld ID entries\n", static_cast<long long>(stats.models),
               static_cast<long long>(stats.ids));
   const auto list = devices();
-  const drvaudit::audit::Auditor auditor(store, nullptr, "windows");
+  drvaudit::audit::AuditorOptions options;
+  options.target = drvaudit::inf::TargetOs::parse("10.0.22631", "amd64");
+  const drvaudit::audit::Auditor auditor(store, nullptr, options);
   std::vector<double> runs;
   std::size_t candidates = 0, actionable = 0;
   for (int run = 0; run < 7; ++run) {

@@ -31,17 +31,18 @@ def main():
         packages = []
         for i in range(count):
             ven, dev = 0x1000 + i % 3000, i // 3000
-            model = {"manufacturer": "Vendor", "description": "Device %d" % i, "models_section": "M.NTamd64",
+            model = {"manufacturer": "Vendor", "manufacturer_line": 10, "description": "Device %d" % i,
+                     "models_section": "M.NTamd64", "decoration": "NTamd64", "line_decorations": ["NTamd64"], "arch": "amd64",
                      "install_section": "Inst", "ddinstall_section": "Inst.NT", "nt_extension": True,
                      "hardware_id": "PCI\\VEN_%04X&DEV_%04X&SUBSYS_%08X" % (ven, dev, i), "compatible_ids": ["PCI\\VEN_%04X&DEV_%04X" % (ven, dev)],
                      "feature_score": 255, "line": 20, "driver_date": "2024-01-%02d" % (1 + i % 28), "driver_version": "1.0.%d.0" % (i % 60000)}
             packages.append({"inf": "p%d.inf" % i, "path": "p%d.inf" % i, "provider": "Vendor", "class": "Net",
-                             "class_guid": "{4d36e972-e325-11ce-bfc1-08002be10318}", "catalog_file": "p.cat", "signer": "trusted",
+                             "class_guid": "{4d36e972-e325-11ce-bfc1-08002be10318}", "signatures": [{"arch": "amd64", "catalog_file": "p.cat", "status": "signed", "signer": "Vendor", "signed_at": ""}],
                              "driver_date": model["driver_date"], "driver_version": model["driver_version"], "architectures": ["amd64"],
                              "models": [model], "download": {"url": "packages/p%d.zip" % i, "size": 1000, "sha256": "a" * 64, "format": "zip"}})
         feed = os.path.join(www, "feed.json")
-        json.dump({"schema": "drvaudit-feed/1", "publisher": "bench", "generated_at": "2026-11-21T00:00:00Z",
-                   "target": "10.0.22631 amd64", "packages": packages}, open(feed, "w"))
+        json.dump({"schema": "drvaudit-feed/2", "publisher": "bench", "generated_at": "2026-11-21T00:00:00Z",
+                   "packages": packages}, open(feed, "w"))
         key, pub = os.path.join(tmp, "k.key"), os.path.join(tmp, "k.pub")
         subprocess.run(["minisign", "-G", "-W", "-p", pub, "-s", key], capture_output=True, check=True)
         subprocess.run(["minisign", "-S", "-s", key, "-m", feed], capture_output=True, check=True)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Index throughput on the shared INF corpus replicated to at least TARGET_MB (default 100), peak
+# Index throughput on the INF corpus in tests/corpora replicated to at least TARGET_MB (default 100), peak
 # memory, and the re-index of the unchanged corpus (issue 3 targets: >= 100 MB/s on one core,
 # peak RSS <= 100 MB whatever the corpus size, unchanged re-index <= 5 % of a full index).
 #
@@ -9,12 +9,12 @@ cd "$(dirname "$0")/.."
 target_mb=${1:-100}
 build_dir=${2:-build}
 drvaudit=$(realpath "$build_dir/ui-cli/drvaudit")
-shared=${DRVAUDIT_SHARED_DIR:-../shared}
+corpus=tests/corpora
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 # Replicate every .inf file into copy-N folders until the corpus reaches the target size.
-mapfile -d '' infs < <(find "$shared/corpora/inf-open" -type f -iname '*.inf' -print0)
+mapfile -d '' infs < <(find "$corpus/inf-open" -type f -iname '*.inf' -print0)
 one_copy=$(du -cb "${infs[@]}" | tail -1 | cut -f1)
 copies=$(( (target_mb * 1024 * 1024 + one_copy - 1) / one_copy ))
 for ((i = 0; i < copies; i++)); do

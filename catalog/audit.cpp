@@ -13,11 +13,16 @@ std::string_view verdict_name(Verdict v) {
     case Verdict::up_to_date: return "up_to_date";
     case Verdict::update_available: return "update_available";
     case Verdict::better_match: return "better_match";
+    case Verdict::possible_update: return "possible_update";
     case Verdict::missing_driver: return "missing_driver";
     case Verdict::no_catalog_data: return "no_catalog_data";
   }
   return "unknown";
 }
+
+std::string_view platform_name(Platform p) { return p == Platform::linux ? "linux" : "windows"; }
+
+Platform platform_of(std::string_view os) { return text::iequals(os, "linux") ? Platform::linux : Platform::windows; }
 
 std::string_view rank_source_name(RankSource s) {
   switch (s) {
@@ -41,7 +46,9 @@ std::optional<Candidate> rank_entry(const Device& device, const catalog::Entry& 
   c.entry = entry;
   c.rank.identifier = *match;
   c.rank.feature_score = entry.feature_score;
-  c.rank.signature = entry.is_signed()
+  // Only a package whose INF is really in its catalog gets the trusted score; a modified INF or a
+  // missing catalog ranks as Windows ranks unsigned packages.
+  c.rank.signature = entry.trusted_signature()
                          ? rank::Signature::trusted
                          : (entry.nt_extension ? rank::Signature::unsigned_nt : rank::Signature::unsigned_legacy);
   return c;
@@ -52,33 +59,49 @@ int compare_candidates(const Candidate& a, const Candidate& b) {
   return rank::compare(a.value(), a.entry.date, a.entry.version, b.value(), b.entry.date, b.entry.version);
 }
 
-bool same_line(const Candidate& a, const Candidate& b) { return a.entry.model_id == b.entry.model_id; }
-
 std::string describe(const Candidate& c) {
-  return c.entry.inf_name + " " + c.entry.version.to_string() + " (" + c.entry.date.to_iso() + ", rank " +
-         rank::hex(c.value()) + ")";
+  return c.entry.inf_name + " " + c.entry.version.to_string() + " (" +
+         (c.entry.date.is_zero() ? std::string("no date") : c.entry.date.to_iso()) + ", rank " + rank::hex(c.value()) +
+         ")";
+}
+
+bool lists_id(const catalog::Entry& e, const std::string& id) {
+  return hwid::equals(e.hardware_id, id) || std::any_of(e.compatible_ids.begin(), e.compatible_ids.end(),
+                                                        [&](const std::string& c) { return hwid::equals(c, id); });
+}
+
+// Whether the candidate is newer than the installed driver by the Windows tie-break (date, then
+// version); nullopt when the installed date or version that would decide it is unknown.
+std::optional<bool> newer_than_installed(const Candidate& best, const Installed& in) {
+  const auto& date = in.driver.date;
+  if (date.is_zero()) return std::nullopt;
+  if (best.entry.date != date) return best.entry.date > date;
+  if (!in.version) return std::nullopt;
+  return best.entry.version > *in.version;
 }
 }  // namespace
 
-Auditor::Auditor(const catalog::Store& store, const catalog::ModuleAliases* modules, std::string platform)
-    : store_(store), modules_(modules), platform_(std::move(platform)) {}
+Auditor::Auditor(const catalog::Store& store, const catalog::ModuleAliases* modules, AuditorOptions options)
+    : store_(store), modules_(modules), options_(std::move(options)) {}
 
-std::vector<Candidate> Auditor::candidates_for(const Device& device) const {
-  std::vector<Candidate> out;
+void Auditor::find_candidates(const Device& device, DeviceAudit& out) const {
   std::set<std::int64_t> seen;
   auto collect = [&](const std::vector<std::string>& ids) {
     for (const auto& id : ids) {
       for (auto& entry : store_.lookup(id)) {
         if (!seen.insert(entry.model_id).second) continue;
-        if (auto c = rank_entry(device, entry)) out.push_back(std::move(*c));
+        if (!catalog::applies_to(entry, options_.target)) {
+          ++out.other_targets;
+          continue;
+        }
+        if (auto c = rank_entry(device, entry)) out.candidates.push_back(std::move(*c));
       }
     }
   };
   collect(device.hardware_ids);
   collect(device.compatible_ids);
-  std::stable_sort(out.begin(), out.end(),
+  std::stable_sort(out.candidates.begin(), out.candidates.end(),
                    [](const Candidate& a, const Candidate& b) { return compare_candidates(a, b) < 0; });
-  return out;
 }
 
 Installed Auditor::installed_for(const Device& device) const {
@@ -88,72 +111,73 @@ Installed Auditor::installed_for(const Device& device) const {
   in.driver = *device.driver;
   in.version = DriverVersion::try_parse(device.driver->version);
   const auto& d = *device.driver;
-  if (platform_ == "linux" && d.inf.empty()) {
+  if (options_.platform == Platform::linux && d.inf.empty()) {
     in.kernel_driver = true;
     return in;
   }
-  // Rank it by the same formula from its own INF when the catalog has that INF: the only honest
-  // way to tell a better match from a merely newer one.
-  if (!d.inf.empty()) {
+  if (d.date.is_zero()) in.missing_facts.emplace_back("the installed driver's date is unknown");
+  if (!in.version) in.missing_facts.emplace_back("the installed driver's version is unknown");
+
+  // Its own Models line: only the same package counts, so the INF name, the DriverVer (date and
+  // version) and the install section must all agree; a catalog package that merely shares an inbox
+  // INF's name (machine.inf, another release of nv_dispi.inf) is a different driver.
+  if (!d.inf.empty() && !d.date.is_zero() && in.version) {
     std::optional<Candidate> best_own;
+    int best_preference = -1;
     for (const auto& entry : store_.entries_of_inf(d.inf)) {
+      if (entry.date != d.date || entry.version != *in.version) continue;
       if (!d.section.empty() && !text::iequals(entry.install_section, d.section) &&
           !text::iequals(entry.ddinstall_section, d.section))
         continue;
+      if (!d.matching_id.empty() && !lists_id(entry, d.matching_id)) continue;
       auto c = rank_entry(device, entry);
       if (!c) continue;
-      const bool has_matching_id =
-          !d.matching_id.empty() &&
-          (hwid::equals(entry.hardware_id, d.matching_id) ||
-           std::any_of(entry.compatible_ids.begin(), entry.compatible_ids.end(),
-                       [&](const std::string& id) { return hwid::equals(id, d.matching_id); }));
-      if (!d.matching_id.empty() && !has_matching_id) continue;
-      if (!best_own || c->value() < best_own->value()) best_own = std::move(c);
+      const bool store_copy = std::find(options_.driver_store_sources.begin(), options_.driver_store_sources.end(),
+                                        entry.source) != options_.driver_store_sources.end();
+      const int preference = (catalog::applies_to(entry, options_.target) ? 2 : 0) + (store_copy ? 1 : 0);
+      if (preference > best_preference || (preference == best_preference && c->value() < best_own->value())) {
+        best_own = std::move(c);
+        best_preference = preference;
+      }
     }
-    if (best_own) {
-      in.rank = best_own->value();
-      in.rank_source = RankSource::catalog;
-      in.own = std::move(best_own);
-      return in;
-    }
+    in.own = std::move(best_own);
   }
+  // The rank Windows reported is the truth; the own INF's rank is the same formula computed here.
   if (d.rank) {
     in.rank = d.rank;
     in.rank_source = RankSource::os;
     return in;
   }
-  if (!d.matching_id.empty()) {
-    // Estimate: a signed driver (64-bit Windows loads no other), no feature score, and the
-    // matching ID taken as the INF's hardware ID.
-    rank::Rank r;
-    r.signature = rank::Signature::trusted;
-    for (std::size_t i = 0; i < device.hardware_ids.size(); ++i) {
-      if (hwid::equals(device.hardware_ids[i], d.matching_id)) {
-        r.identifier = {static_cast<std::uint32_t>(i), rank::MatchType::hardware_to_hardware, i, 0,
-                        device.hardware_ids[i]};
-        in.rank = r.value();
-        break;
-      }
-    }
-    for (std::size_t j = 0; !in.rank && j < device.compatible_ids.size(); ++j) {
-      if (hwid::equals(device.compatible_ids[j], d.matching_id)) {
-        r.identifier = {static_cast<std::uint32_t>(0x2000 + j), rank::MatchType::compatible_to_hardware, j, 0,
-                        device.compatible_ids[j]};
-        in.rank = r.value();
-      }
-    }
-    if (in.rank) in.rank_source = RankSource::estimated;
+  if (in.own) {
+    in.rank = in.own->value();
+    in.rank_source = RankSource::catalog;
+    return in;
   }
+  if (!d.matching_id.empty()) {
+    // An estimate for the explanation only: a signed driver (64-bit Windows loads no other), no
+    // feature score, and the matching ID taken as the INF's hardware ID. It proves nothing.
+    catalog::Entry assumed;
+    assumed.hardware_id = d.matching_id;
+    assumed.signature.status = inf::SignatureStatus::signed_by_catalog;
+    if (auto c = rank_entry(device, assumed)) {
+      in.rank = c->value();
+      in.rank_source = RankSource::estimated;
+    }
+  }
+  in.missing_facts.emplace_back(
+      d.inf.empty() ? "the installed driver's rank is unknown: the scan has neither its INF nor its rank"
+                    : "the installed driver's rank is unknown: " + d.inf +
+                          " with that DriverVer and section is not in the catalog and the OS reported no rank");
   return in;
 }
 
 DeviceAudit Auditor::audit(const Device& device) const {
   DeviceAudit a;
   a.device = device;
-  a.candidates = candidates_for(device);
+  find_candidates(device, a);
   a.installed = installed_for(device);
   if (modules_ && !device.modalias.empty()) a.kernel_modules = modules_->modules_for(device.modalias);
-  const bool linux_platform = platform_ == "linux";
+  const bool linux_platform = options_.platform == Platform::linux;
 
   if (!a.installed.present) {
     if (linux_platform) {
@@ -162,7 +186,8 @@ DeviceAudit Auditor::audit(const Device& device) const {
         a.reason = "driver available, not loaded: kernel module " + a.kernel_modules.front() + " matches this device";
       } else {
         a.verdict = Verdict::no_catalog_data;
-        a.reason = "no driver is bound and no kernel module matches this device";
+        a.reason = modules_ ? "no driver is bound and no kernel module matches this device"
+                            : "no driver is bound (no modules.alias was read, so kernel modules were not checked)";
         if (!a.candidates.empty())
           a.reason += " (" + std::to_string(a.candidates.size()) + " Windows driver package lines match it)";
       }
@@ -180,44 +205,51 @@ DeviceAudit Auditor::audit(const Device& device) const {
   if (a.installed.kernel_driver) {
     a.verdict = Verdict::up_to_date;
     a.reason = "bound to kernel driver " + a.installed.driver.service +
-               (a.installed.driver.module.empty() ? std::string(" (built in)")
+               (a.installed.driver.module.empty() ? std::string(" (built into the kernel)")
                                                   : " (module " + a.installed.driver.module + ")") +
                "; kernel drivers are updated with the kernel";
     return a;
   }
 
   for (const auto& c : a.candidates) {
-    if (a.installed.own && same_line(c, *a.installed.own)) continue;
+    if (a.installed.own && c.entry.model_id == a.installed.own->entry.model_id) continue;
     a.best = c;
     break;
   }
   if (!a.best) {
-    a.verdict = a.installed.own ? Verdict::up_to_date : Verdict::no_catalog_data;
-    a.reason = a.installed.own ? "the installed driver is the only match in the catalog"
-                               : "the catalog has nothing that matches this device";
+    const bool own_here = a.installed.own && catalog::applies_to(a.installed.own->entry, options_.target);
+    a.verdict = own_here ? Verdict::up_to_date : Verdict::no_catalog_data;
+    a.reason = own_here ? "the installed driver is the only match in the catalog"
+                        : "the catalog has nothing that matches this device";
     return a;
   }
 
   const auto& best = *a.best;
-  const DriverVersion installed_version = a.installed.version.value_or(DriverVersion());
-  const DriverDate& installed_date = a.installed.driver.date;
-  const bool newer =
-      best.entry.date > installed_date || (best.entry.date == installed_date && best.entry.version > installed_version);
-  if (!a.installed.rank) {
-    a.verdict = newer ? Verdict::update_available : Verdict::up_to_date;
-    a.reason = std::string(newer ? "a newer driver is available: " : "nothing newer in the catalog; best match is ") +
-               describe(best) + " (the installed driver's rank is unknown, so only dates and versions were compared)";
+  const auto newer = newer_than_installed(best, a.installed);
+  if (!a.installed.rank_proven()) {
+    if (newer == false) {
+      a.verdict = Verdict::up_to_date;
+      a.reason = "nothing in the catalog is newer; best match is " + describe(best) +
+                 " (the installed driver's rank is unknown, so only dates and versions were compared)";
+    } else {
+      a.verdict = Verdict::possible_update;
+      a.reason = (newer == true ? "a newer driver may be better: " : "a driver that may be newer: ") + describe(best) +
+                 ", but it is not proven to be better-or-equal: " + a.installed.missing_facts.back();
+    }
     return a;
   }
   const std::uint32_t installed_rank = *a.installed.rank;
   if (best.value() < installed_rank) {
-    a.verdict = best.entry.date > installed_date ? Verdict::update_available : Verdict::better_match;
-    a.reason = (a.verdict == Verdict::update_available ? "a newer, better-matching driver is available: "
-                                                       : "a better-matching driver that is not newer is available: ") +
+    a.verdict = newer == true ? Verdict::update_available : Verdict::better_match;
+    a.reason = (newer == true    ? "a newer, better-matching driver is available: "
+                : newer == false ? "a better-matching driver that is not newer is available: "
+                                 : "a better-matching driver is available (whether it is newer is unknown): ") +
                describe(best) + " against the installed rank " + rank::hex(installed_rank);
-  } else if (best.value() == installed_rank && newer) {
-    a.verdict = Verdict::update_available;
-    a.reason = "a newer driver with the same rank is available: " + describe(best);
+  } else if (best.value() == installed_rank && newer != false) {
+    a.verdict = newer == true ? Verdict::update_available : Verdict::possible_update;
+    a.reason = newer == true ? "a newer driver with the same rank is available: " + describe(best)
+                             : "a driver with the same rank may be newer: " + describe(best) + ", but " +
+                                   a.installed.missing_facts.front();
   } else {
     a.verdict = Verdict::up_to_date;
     a.reason = best.value() > installed_rank

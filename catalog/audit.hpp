@@ -8,14 +8,24 @@
 #include "catalog/catalog_store.hpp"
 #include "catalog/module_aliases.hpp"
 #include "catalog/ranking.hpp"
+#include "catalog/target_os.hpp"
 #include "scanner/device.hpp"
 
 // Decides for each device what Windows would install from the catalog and whether it beats the
 // installed driver, with everything needed to explain the decision (DESIGN.md §4, verdicts).
 namespace drvaudit::audit {
 
-enum class Verdict { up_to_date, update_available, better_match, missing_driver, no_catalog_data };
+enum class Verdict { up_to_date, update_available, better_match, possible_update, missing_driver, no_catalog_data };
 std::string_view verdict_name(Verdict v);
+inline constexpr Verdict kAllVerdicts[] = {Verdict::up_to_date,     Verdict::update_available,
+                                           Verdict::better_match,   Verdict::possible_update,
+                                           Verdict::missing_driver, Verdict::no_catalog_data};
+
+// The OS the audited devices run: it decides which catalogs apply and what "installed" means.
+enum class Platform { windows, linux };
+std::string_view platform_name(Platform p);
+// "windows" and "linux"; anything else (an empty snapshot field included) is Windows.
+Platform platform_of(std::string_view os);
 
 // One Models line that matches the device, with its rank for that device.
 struct Candidate {
@@ -34,7 +44,11 @@ struct Installed {
   std::optional<DriverVersion> version;  // parsed, when the reported version is w.x.y.z
   std::optional<std::uint32_t> rank;
   RankSource rank_source = RankSource::unknown;
-  std::optional<Candidate> own;  // its own Models line, when its INF is in the catalog
+  std::optional<Candidate> own;  // its own Models line: same INF name, DriverVer and section
+  // Whether a rank comparison with this driver proves anything (the OS's rank, or its own INF's).
+  bool rank_proven() const { return rank && (rank_source == RankSource::os || rank_source == RankSource::catalog); }
+  // What the audit could not know about it, in words, for the explanation.
+  std::vector<std::string> missing_facts;
 };
 
 struct DeviceAudit {
@@ -42,30 +56,40 @@ struct DeviceAudit {
   Verdict verdict = Verdict::no_catalog_data;
   Installed installed;
   std::optional<Candidate> best;            // the best candidate other than the installed driver
-  std::vector<Candidate> candidates;        // every matching Models line, best first
+  std::vector<Candidate> candidates;        // every matching Models line for the target, best first
+  std::size_t other_targets = 0;            // matching lines in sections for other Windows versions
   std::vector<std::string> kernel_modules;  // Linux: modules whose alias matches the device
   std::string reason;                       // the verdict in one plain sentence
 };
 
+struct AuditorOptions {
+  Platform platform = Platform::windows;
+  inf::TargetOs target;
+  // Sources whose copy of an INF is the one the OS installed from (the Windows driver store),
+  // preferred when the installed driver's own INF is looked up.
+  std::vector<std::string> driver_store_sources;
+};
+
 class Auditor {
  public:
-  // platform: "windows" or "linux", the OS the devices run (it decides which catalogs apply).
-  Auditor(const catalog::Store& store, const catalog::ModuleAliases* modules, std::string platform);
+  Auditor(const catalog::Store& store, const catalog::ModuleAliases* modules, AuditorOptions options);
   DeviceAudit audit(const Device& device) const;
 
  private:
-  std::vector<Candidate> candidates_for(const Device& device) const;
+  void find_candidates(const Device& device, DeviceAudit& out) const;
   Installed installed_for(const Device& device) const;
 
   const catalog::Store& store_;
   const catalog::ModuleAliases* modules_;
-  std::string platform_;
+  AuditorOptions options_;
 };
 
-// Builds a candidate for a device from a catalog entry; nullopt when no ID matches.
+// Builds a candidate for a device from a catalog entry; nullopt when no ID matches. The one place a
+// rank is computed: signature status, feature score and identifier score.
 std::optional<Candidate> rank_entry(const Device& device, const catalog::Entry& entry);
 
-// Whether any verdict asks the user to act (the audit's exit code 10).
+// Whether a verdict asks the user to act (the audit's exit code 10). possible_update does not: it
+// is shown and explained, but never proven.
 bool is_actionable(Verdict v);
 
 }  // namespace drvaudit::audit

@@ -6,7 +6,7 @@
 namespace drvaudit::catalog {
 
 namespace {
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 
 // Each step takes the schema from version N to N+1; a catalog is migrated in place when opened.
 constexpr const char* kMigrations[] = {
@@ -16,6 +16,15 @@ constexpr const char* kMigrations[] = {
     "ALTER TABLE sources ADD COLUMN ca_file TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE sources ADD COLUMN etag TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE sources ADD COLUMN last_modified TEXT NOT NULL DEFAULT '';",
+    // 2 → 3: the catalog becomes target-independent. A v2 catalog holds the Models lines of one
+    // target only, so its packages cannot be converted: they go, their files are marked stale so
+    // that the next `catalog index` reads them again, and feeds are fetched in full at the next sync.
+    "DROP TABLE IF EXISTS model_ids; DROP TABLE IF EXISTS models; DROP TABLE IF EXISTS packages;"
+    "ALTER TABLE files ADD COLUMN catalog_stamp TEXT NOT NULL DEFAULT '';"
+    "UPDATE files SET size = -1, mtime = -1, sha256 = '', status = 'stale',"
+    "  message = 'indexed by an older drvaudit for one Windows version: index it again';"
+    "UPDATE sources SET etag = '', last_modified = '';"
+    "DELETE FROM meta WHERE key = 'target';",
 };
 
 constexpr const char* kSchema = R"SQL(
@@ -39,7 +48,8 @@ CREATE TABLE IF NOT EXISTS files(
   mtime INTEGER NOT NULL,
   sha256 TEXT NOT NULL,
   status TEXT NOT NULL,
-  message TEXT NOT NULL DEFAULT '');
+  message TEXT NOT NULL DEFAULT '',
+  catalog_stamp TEXT NOT NULL DEFAULT '');
 DROP INDEX IF EXISTS files_by_source;
 -- Covers the incremental-index scan (WHERE source_id = ? ORDER BY path): no table lookups.
 CREATE INDEX IF NOT EXISTS files_scan ON files(source_id, path, id, size, mtime, sha256);
@@ -50,13 +60,37 @@ CREATE TABLE IF NOT EXISTS packages(
   provider TEXT NOT NULL,
   class TEXT NOT NULL,
   class_guid TEXT NOT NULL,
-  catalog_file TEXT NOT NULL);
+  location_kind TEXT NOT NULL,
+  folder TEXT NOT NULL,
+  download_url TEXT NOT NULL,
+  download_size INTEGER NOT NULL,
+  download_sha256 TEXT NOT NULL,
+  download_format TEXT NOT NULL,
+  inf_path TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS packages_by_file ON packages(file_id);
 CREATE INDEX IF NOT EXISTS packages_by_inf ON packages(inf_name COLLATE NOCASE);
-CREATE TABLE IF NOT EXISTS models(
+-- One row per Models section of a [Manufacturer] line, with what decides whether it applies to a
+-- machine (its decoration among the line's) and the signature status for its architecture.
+CREATE TABLE IF NOT EXISTS sections(
   id INTEGER PRIMARY KEY,
   package_id INTEGER NOT NULL REFERENCES packages(id) ON DELETE CASCADE,
   manufacturer TEXT NOT NULL,
+  manufacturer_line INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  decoration TEXT NOT NULL,
+  line_decorations TEXT NOT NULL,
+  arch TEXT NOT NULL,
+  catalog_file TEXT NOT NULL,
+  signature_status TEXT NOT NULL,
+  signer TEXT NOT NULL,
+  signed_at TEXT NOT NULL,
+  chain TEXT NOT NULL,
+  signature_detail TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS sections_by_package ON sections(package_id);
+CREATE TABLE IF NOT EXISTS models(
+  id INTEGER PRIMARY KEY,
+  package_id INTEGER NOT NULL REFERENCES packages(id) ON DELETE CASCADE,
+  section_id INTEGER NOT NULL REFERENCES sections(id) ON DELETE CASCADE,
   description TEXT NOT NULL,
   install_section TEXT NOT NULL,
   ddinstall_section TEXT NOT NULL,
@@ -68,6 +102,7 @@ CREATE TABLE IF NOT EXISTS models(
   driver_version TEXT NOT NULL,
   line INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS models_by_package ON models(package_id);
+CREATE INDEX IF NOT EXISTS models_by_section ON models(section_id);
 CREATE TABLE IF NOT EXISTS model_ids(
   id_upper TEXT NOT NULL,
   model_id INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
@@ -126,44 +161,28 @@ Store::Store(const std::filesystem::path& file, Mode mode)
     db_.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536");
   }
   if (mode == Mode::read_write || empty_) {
-    db_.exec(kSchema);
+    db_.exec("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)");
     auto version = db_.prepare("SELECT value FROM meta WHERE key = 'schema_version'");
-    if (!version.step()) {
-      db_.prepare("INSERT INTO meta(key, value) VALUES('schema_version', ?1)")
-          .bind(1, std::to_string(kSchemaVersion))
-          .run();
-    } else {
-      const int found = std::stoi(version.column_text(0));
-      version.reset();
-      if (found > kSchemaVersion) {
-        throw Error("catalog " + file.string() + " has schema version " + std::to_string(found) +
-                    ", newer than this drvaudit's " + std::to_string(kSchemaVersion));
-      }
-      if (found < kSchemaVersion) {
-        sqlite::Transaction tx(db_);
-        for (int v = found; v < kSchemaVersion; ++v) db_.exec(kMigrations[v - 1]);
-        db_.prepare("UPDATE meta SET value = ?1 WHERE key = 'schema_version'")
-            .bind(1, std::to_string(kSchemaVersion))
-            .run();
-        tx.commit();
-      }
+    const std::optional<int> found =
+        version.step() ? std::optional<int>(std::stoi(version.column_text(0))) : std::nullopt;
+    version.reset();
+    if (found && *found > kSchemaVersion) {
+      throw Error("catalog " + file.string() + " has schema version " + std::to_string(*found) +
+                  ", newer than this drvaudit's " + std::to_string(kSchemaVersion));
     }
+    // Old state or new state, never a mix: the migrations, the new tables and the version move together.
+    sqlite::Transaction tx(db_);
+    if (found) {
+      for (int v = *found; v < kSchemaVersion; ++v) db_.exec(kMigrations[v - 1]);
+    }
+    db_.exec(kSchema);
+    db_.prepare(
+           "INSERT INTO meta(key, value) VALUES('schema_version', ?1) ON CONFLICT(key) DO UPDATE SET value = "
+           "excluded.value")
+        .bind(1, std::to_string(kSchemaVersion))
+        .run();
+    tx.commit();
   }
-}
-
-std::optional<inf::TargetOs> Store::target() const {
-  auto q = db_.prepare("SELECT value FROM meta WHERE key = 'target'");
-  if (!q.step()) return std::nullopt;
-  const std::string value = q.column_text(0);
-  const auto parts = text::split(value, ' ');
-  if (parts.size() != 2) return std::nullopt;
-  return inf::TargetOs::parse(parts[0], parts[1]);
-}
-
-void Store::set_target(const inf::TargetOs& target) {
-  db_.prepare("INSERT INTO meta(key, value) VALUES('target', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
-      .bind(1, target.to_string())
-      .run();
 }
 
 std::int64_t Store::ensure_source(const std::string& kind, const std::string& location) {
@@ -211,7 +230,7 @@ Stats Store::stats() const {
   s.ids = count("SELECT count(*) FROM model_ids");
   s.templates = count("SELECT count(*) FROM files WHERE status = 'template'");
   s.failures = count("SELECT count(*) FROM files WHERE status IN ('error', 'not_inf')");
-  if (auto t = target()) s.target = t->to_string();
+  s.stale = count("SELECT count(*) FROM files WHERE status = 'stale'");
   return s;
 }
 
@@ -258,11 +277,15 @@ void Store::record_feed_validators(std::int64_t source_id, const std::string& et
 
 std::vector<std::pair<std::string, FileRecord>> Store::files_of(std::int64_t source_id) const {
   // Byte order (BINARY collation) matches how the indexer sorts the paths it finds.
-  auto q = db_.prepare("SELECT path, id, size, mtime, sha256 FROM files WHERE source_id = ?1 ORDER BY path");
+  auto q = db_.prepare(
+      "SELECT path, id, size, mtime, sha256, status, catalog_stamp FROM files WHERE source_id = ?1 ORDER BY path");
   q.bind(1, source_id);
   std::vector<std::pair<std::string, FileRecord>> out;
-  while (q.step())
-    out.push_back({q.column_text(0), {q.column_int(1), q.column_int(2), q.column_int(3), q.column_text(4)}});
+  while (q.step()) {
+    out.push_back({q.column_text(0),
+                   {q.column_int(1), q.column_int(2), q.column_int(3), q.column_text(4),
+                    parse_file_status(q.column_text(5)).value_or(FileStatus::stale), q.column_text(6)}});
+  }
   return out;
 }
 
@@ -280,14 +303,16 @@ Store::WriteStatements& Store::write_statements() {
   if (!write_) {
     write_.emplace(WriteStatements{
         db_.prepare("DELETE FROM files WHERE path = ?1"),
-        db_.prepare("INSERT INTO files(source_id, path, size, mtime, sha256, status, message) VALUES(?1, ?2, ?3, ?4, "
-                    "?5, ?6, ?7) "
-                    "ON CONFLICT(path) DO NOTHING"),
-        db_.prepare("INSERT INTO packages(file_id, inf_name, provider, class, class_guid, catalog_file) VALUES(?1, ?2, "
-                    "?3, ?4, ?5, ?6)"),
-        db_.prepare("INSERT INTO models(package_id, manufacturer, description, install_section, ddinstall_section, "
-                    "nt_extension, "
-                    "hardware_id, compatible_ids, feature_score, driver_date, driver_version, line) "
+        db_.prepare("INSERT INTO files(source_id, path, size, mtime, sha256, status, message, catalog_stamp) "
+                    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(path) DO NOTHING"),
+        db_.prepare("INSERT INTO packages(file_id, inf_name, provider, class, class_guid, location_kind, folder, "
+                    "download_url, download_size, download_sha256, download_format, inf_path) "
+                    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"),
+        db_.prepare("INSERT INTO sections(package_id, manufacturer, manufacturer_line, name, decoration, "
+                    "line_decorations, arch, catalog_file, signature_status, signer, signed_at, chain, "
+                    "signature_detail) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"),
+        db_.prepare("INSERT INTO models(package_id, section_id, description, install_section, ddinstall_section, "
+                    "nt_extension, hardware_id, compatible_ids, feature_score, driver_date, driver_version, line) "
                     "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"),
         db_.prepare("INSERT OR IGNORE INTO model_ids(id_upper, model_id) VALUES(?1, ?2)"),
     });
@@ -295,19 +320,20 @@ Store::WriteStatements& Store::write_statements() {
   return *write_;
 }
 
-void Store::put_file(bool replace, std::int64_t source_id, const std::string& path, std::int64_t size,
-                     std::int64_t mtime, const std::string& sha256, const std::string& status,
-                     const std::string& message, const inf::DriverPackage* package) {
+void Store::put_file(bool replace, std::int64_t source_id, const std::string& path, const FileRow& row,
+                     const inf::DriverPackage* package, const PackageLocation* location) {
   auto& w = write_statements();
   if (replace) w.delete_file.bind(1, path).run();
+  const std::string status(file_status_name(row.status));
   auto insert = [&] {
     w.insert_file.bind(1, source_id)
         .bind(2, path)
-        .bind(3, size)
-        .bind(4, mtime)
-        .bind(5, sha256)
+        .bind(3, row.size)
+        .bind(4, row.mtime)
+        .bind(5, row.sha256)
         .bind(6, status)
-        .bind(7, message);
+        .bind(7, row.message)
+        .bind(8, row.catalog_stamp);
     w.insert_file.run();
   };
   insert();
@@ -317,32 +343,72 @@ void Store::put_file(bool replace, std::int64_t source_id, const std::string& pa
     insert();
   }
   if (!package) return;
-  put_package(db_.last_insert_rowid(), *package);
+  put_package(db_.last_insert_rowid(), *package, location ? *location : PackageLocation{});
 }
 
 std::int64_t Store::put_feed_file(std::int64_t source_id, const std::string& url, std::int64_t size) {
-  put_file(true, source_id, url, size, 0, "", "indexed", "", nullptr);
+  FileRow row;
+  row.size = size;
+  put_file(true, source_id, url, row, nullptr, nullptr);
   return db_.last_insert_rowid();
 }
 
-void Store::put_package(std::int64_t file_id, const inf::DriverPackage& package) {
+void Store::put_package(std::int64_t file_id, const inf::DriverPackage& package, const PackageLocation& location) {
   // Everything bound here outlives the run() that follows it, so nothing is copied into SQLite.
   auto& w = write_statements();
+  const std::string kind = location.kind == PackageLocation::Kind::download ? "download" : "folder";
   w.insert_package.bind(1, file_id)
       .bind_borrowed(2, package.inf_name)
       .bind_borrowed(3, package.provider)
       .bind_borrowed(4, package.class_name)
       .bind_borrowed(5, package.class_guid)
-      .bind_borrowed(6, package.catalog_file)
+      .bind_borrowed(6, kind)
+      .bind_borrowed(7, location.folder)
+      .bind_borrowed(8, location.url)
+      .bind(9, location.size)
+      .bind_borrowed(10, location.sha256)
+      .bind_borrowed(11, location.format)
+      .bind_borrowed(12, location.inf_path)
       .run();
   const auto package_id = db_.last_insert_rowid();
+  // Models lines of one section are consecutive (the parser adds a section's lines together).
+  std::int64_t section_id = 0;
+  const inf::ModelEntry* section_of = nullptr;
+  auto same_section = [](const inf::ModelEntry& a, const inf::ModelEntry& b) {
+    return a.manufacturer_line == b.manufacturer_line && a.models_section == b.models_section &&
+           a.decoration == b.decoration && a.arch == b.arch && a.manufacturer == b.manufacturer &&
+           a.line_decorations == b.line_decorations;
+  };
+  static const inf::SignatureInfo kNotChecked{"", "", inf::SignatureStatus::not_checked, "", "", {}, ""};
   std::string device_id;
   for (const auto& m : package.models) {
+    if (!section_of || !same_section(*section_of, m)) {
+      const auto* sig = package.signature_for(m.arch);
+      if (!sig) sig = &kNotChecked;
+      const auto decorations = join_ids(m.line_decorations);
+      const std::string status(inf::signature_status_name(sig->status)), chain(inf::chain_status_name(sig->chain));
+      w.insert_section.bind(1, package_id)
+          .bind_borrowed(2, m.manufacturer)
+          .bind(3, std::int64_t{m.manufacturer_line})
+          .bind_borrowed(4, m.models_section)
+          .bind_borrowed(5, m.decoration)
+          .bind_borrowed(6, decorations)
+          .bind_borrowed(7, m.arch)
+          .bind_borrowed(8, sig->catalog_file)
+          .bind_borrowed(9, status)
+          .bind_borrowed(10, sig->signer)
+          .bind_borrowed(11, sig->signed_at)
+          .bind_borrowed(12, chain)
+          .bind_borrowed(13, sig->detail)
+          .run();
+      section_id = db_.last_insert_rowid();
+      section_of = &m;
+    }
     const auto compatible_ids = join_ids(m.compatible_ids);
     const auto date = m.driver_ver.date.to_iso();
     const auto version = m.driver_ver.version.to_string();
     w.insert_model.bind(1, package_id)
-        .bind_borrowed(2, m.manufacturer)
+        .bind(2, section_id)
         .bind_borrowed(3, m.description)
         .bind_borrowed(4, m.install_section)
         .bind_borrowed(5, m.ddinstall_section)
@@ -368,45 +434,101 @@ void Store::put_package(std::int64_t file_id, const inf::DriverPackage& package)
 
 namespace {
 constexpr const char* kEntryColumns =
-    "SELECT m.id, s.location, f.path, p.inf_name, p.provider, p.class, p.class_guid, p.catalog_file, m.manufacturer, "
+    "SELECT m.id, m.section_id, p.id, s.location, s.kind, f.path, p.inf_name, p.provider, p.class, p.class_guid, "
+    "c.manufacturer, c.manufacturer_line, c.name, c.decoration, c.line_decorations, c.arch, "
     "m.description, m.install_section, m.ddinstall_section, m.nt_extension, m.hardware_id, m.compatible_ids, "
-    "m.feature_score, m.driver_date, m.driver_version, m.line ";
+    "m.feature_score, m.driver_date, m.driver_version, m.line, "
+    "c.catalog_file, c.signature_status, c.signer, c.signed_at, c.chain, c.signature_detail, "
+    "p.location_kind, p.folder, p.download_url, p.download_size, p.download_sha256, p.download_format, p.inf_path ";
 // CROSS JOIN fixes SQLite's join order: each query starts from the index that selects its few rows,
 // whatever statistics the database holds. Stale sqlite_stat1 rows once made the planner start from
 // the sources table and visit every Models line (store_test.cpp has the case).
 constexpr const char* kFromDeviceId =
-    "FROM model_ids i CROSS JOIN models m ON m.id = i.model_id CROSS JOIN packages p ON p.id = m.package_id "
-    "CROSS JOIN files f ON f.id = p.file_id CROSS JOIN sources s ON s.id = f.source_id ";
-constexpr const char* kFromInfName =
-    "FROM packages p CROSS JOIN models m ON m.package_id = p.id CROSS JOIN files f ON f.id = p.file_id "
+    "FROM model_ids i CROSS JOIN models m ON m.id = i.model_id CROSS JOIN sections c ON c.id = m.section_id "
+    "CROSS JOIN packages p ON p.id = m.package_id CROSS JOIN files f ON f.id = p.file_id "
     "CROSS JOIN sources s ON s.id = f.source_id ";
+constexpr const char* kFromInfName =
+    "FROM packages p CROSS JOIN models m ON m.package_id = p.id CROSS JOIN sections c ON c.id = m.section_id "
+    "CROSS JOIN files f ON f.id = p.file_id CROSS JOIN sources s ON s.id = f.source_id ";
+constexpr const char* kFromAll =
+    "FROM files f CROSS JOIN packages p ON p.file_id = f.id CROSS JOIN models m ON m.package_id = p.id "
+    "CROSS JOIN sections c ON c.id = m.section_id CROSS JOIN sources s ON s.id = f.source_id ";
+
+Entry read_entry(sqlite::Statement& q) {
+  Entry e;
+  int c = 0;
+  e.model_id = q.column_int(c++);
+  e.section_id = q.column_int(c++);
+  e.package_id = q.column_int(c++);
+  e.source = q.column_text(c++);
+  e.source_kind = q.column_text(c++);
+  e.path = q.column_text(c++);
+  e.inf_name = q.column_text(c++);
+  e.provider = q.column_text(c++);
+  e.class_name = q.column_text(c++);
+  e.class_guid = q.column_text(c++);
+  e.manufacturer = q.column_text(c++);
+  e.manufacturer_line = static_cast<int>(q.column_int(c++));
+  e.models_section = q.column_text(c++);
+  e.decoration = q.column_text(c++);
+  e.line_decorations = split_ids(q.column_text(c++));
+  e.arch = q.column_text(c++);
+  e.description = q.column_text(c++);
+  e.install_section = q.column_text(c++);
+  e.ddinstall_section = q.column_text(c++);
+  e.nt_extension = q.column_int(c++) != 0;
+  e.hardware_id = q.column_text(c++);
+  e.compatible_ids = split_ids(q.column_text(c++));
+  e.feature_score = static_cast<std::uint8_t>(q.column_int(c++));
+  e.date = DriverDate::parse(q.column_text(c++));
+  e.version = DriverVersion::try_parse(q.column_text(c++)).value_or(DriverVersion());
+  e.line = static_cast<int>(q.column_int(c++));
+  e.signature.arch = e.arch;
+  e.signature.catalog_file = q.column_text(c++);
+  e.signature.status = inf::parse_signature_status(q.column_text(c++)).value_or(inf::SignatureStatus::not_checked);
+  e.signature.signer = q.column_text(c++);
+  e.signature.signed_at = q.column_text(c++);
+  e.signature.chain = inf::parse_chain_status(q.column_text(c++)).value_or(inf::ChainStatus::not_checked);
+  e.signature.detail = q.column_text(c++);
+  e.location.kind = q.column_text(c++) == "download" ? PackageLocation::Kind::download : PackageLocation::Kind::folder;
+  e.location.folder = q.column_text(c++);
+  e.location.url = q.column_text(c++);
+  e.location.size = q.column_int(c++);
+  e.location.sha256 = q.column_text(c++);
+  e.location.format = q.column_text(c++);
+  e.location.inf_path = q.column_text(c++);
+  return e;
+}
 }  // namespace
+
+std::string_view file_status_name(FileStatus s) {
+  switch (s) {
+    case FileStatus::indexed: return "indexed";
+    case FileStatus::template_inf: return "template";
+    case FileStatus::not_inf: return "not_inf";
+    case FileStatus::error: return "error";
+    case FileStatus::stale: return "stale";
+  }
+  return "stale";
+}
+
+std::optional<FileStatus> parse_file_status(std::string_view name) {
+  for (auto s :
+       {FileStatus::indexed, FileStatus::template_inf, FileStatus::not_inf, FileStatus::error, FileStatus::stale}) {
+    if (file_status_name(s) == name) return s;
+  }
+  return std::nullopt;
+}
+
+bool applies_to(const Entry& entry, const inf::TargetOs& target) {
+  if (entry.arch != target.arch) return false;
+  const auto chosen = inf::choose_decoration(entry.line_decorations, target);
+  return chosen && text::iequals(*chosen, entry.decoration);
+}
 
 std::vector<Entry> Store::read_entries(sqlite::Statement& q) const {
   std::vector<Entry> out;
-  while (q.step()) {
-    Entry e;
-    e.model_id = q.column_int(0);
-    e.source = q.column_text(1);
-    e.path = q.column_text(2);
-    e.inf_name = q.column_text(3);
-    e.provider = q.column_text(4);
-    e.class_name = q.column_text(5);
-    e.class_guid = q.column_text(6);
-    e.catalog_file = q.column_text(7);
-    e.manufacturer = q.column_text(8);
-    e.description = q.column_text(9);
-    e.install_section = q.column_text(10);
-    e.ddinstall_section = q.column_text(11);
-    e.nt_extension = q.column_int(12) != 0;
-    e.hardware_id = q.column_text(13);
-    e.compatible_ids = split_ids(q.column_text(14));
-    e.feature_score = static_cast<std::uint8_t>(q.column_int(15));
-    e.date = DriverDate::parse(q.column_text(16));
-    e.version = DriverVersion::try_parse(q.column_text(17)).value_or(DriverVersion());
-    e.line = static_cast<int>(q.column_int(18));
-    out.push_back(std::move(e));
-  }
+  while (q.step()) out.push_back(read_entry(q));
   q.reset();
   return out;
 }
@@ -427,6 +549,21 @@ std::vector<Entry> Store::entries_of_inf(std::string_view inf_name) const {
   }
   inf_statement_->bind(1, inf_name);
   return read_entries(*inf_statement_);
+}
+
+void Store::for_each_entry(const std::function<void(const Entry&)>& visit) const {
+  auto q = db_.prepare(std::string(kEntryColumns) + kFromAll + "ORDER BY f.path, m.line");
+  while (q.step()) visit(read_entry(q));
+}
+
+std::vector<FileProblem> Store::problems() const {
+  auto q =
+      db_.prepare("SELECT path, status, message FROM files WHERE status <> 'indexed' OR message <> '' ORDER BY path");
+  std::vector<FileProblem> out;
+  while (q.step())
+    out.push_back(
+        {q.column_text(0), parse_file_status(q.column_text(1)).value_or(FileStatus::stale), q.column_text(2)});
+  return out;
 }
 
 }  // namespace drvaudit::catalog

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,8 +12,9 @@
 #include "common/sqlite.hpp"
 
 // The catalog: one SQLite database in the state folder (DESIGN.md §4) with sources, the files
-// they hold, the driver packages in them, their Models lines for the catalog's target OS, and an
-// index from upper-cased device ID to Models line.
+// they hold, the driver packages in them, every Models section with its decoration and signature
+// status, their Models lines, and an index from upper-cased device ID to Models line. It is
+// target-independent: the audit chooses the sections that apply to each machine.
 namespace drvaudit::catalog {
 
 struct SourceInfo {
@@ -36,17 +38,36 @@ struct FeedSource {
 
 struct Stats {
   std::int64_t sources = 0, files = 0, packages = 0, models = 0, ids = 0, templates = 0, failures = 0;
-  std::string target;
+  std::int64_t stale = 0;  // files indexed by an older drvaudit, to be read again
 };
 
-// One Models line with its package, as the audit and `catalog search` need it.
+enum class FileStatus : std::uint8_t { indexed, template_inf, not_inf, error, stale };
+std::string_view file_status_name(FileStatus s);  // "indexed", "template", "not_inf", "error", "stale"
+std::optional<FileStatus> parse_file_status(std::string_view name);
+
+// Where the updater gets a package's files from (DESIGN.md §5).
+struct PackageLocation {
+  enum class Kind : std::uint8_t { folder, download };
+  Kind kind = Kind::folder;
+  std::string folder;  // folder: the INF's own folder
+  std::string url;     // download: absolute URL of the archive
+  std::int64_t size = 0;
+  std::string sha256, format;  // format: zip | cab
+  std::string inf_path;        // download: the INF's path inside the archive
+};
+
+// One Models line with its package and section, as the audit and `catalog search` need it.
 struct Entry {
-  std::int64_t model_id = 0;
-  std::string source;
-  std::string path;  // the INF file
+  std::int64_t model_id = 0, section_id = 0, package_id = 0;
+  std::string source, source_kind;
+  std::string path;  // the INF file (a feed's URL for feed packages)
   std::string inf_name;
-  std::string provider, class_name, class_guid, catalog_file;
-  std::string manufacturer, description, install_section, ddinstall_section;
+  std::string provider, class_name, class_guid;
+  std::string manufacturer;
+  int manufacturer_line = 0;
+  std::string models_section, decoration, arch;
+  std::vector<std::string> line_decorations;
+  std::string description, install_section, ddinstall_section;
   bool nt_extension = false;
   std::string hardware_id;
   std::vector<std::string> compatible_ids;
@@ -54,8 +75,13 @@ struct Entry {
   DriverDate date;
   DriverVersion version;
   int line = 0;
-  bool is_signed() const { return !catalog_file.empty(); }
+  inf::SignatureInfo signature;
+  PackageLocation location;
+
+  bool trusted_signature() const { return signature.trusted(); }
 };
+// Whether the entry's Models section is the one its [Manufacturer] line gives the target.
+bool applies_to(const Entry& entry, const inf::TargetOs& target);
 
 // What the store knows about one file from the last index run.
 struct FileRecord {
@@ -63,6 +89,15 @@ struct FileRecord {
   std::int64_t size = 0;
   std::int64_t mtime = 0;
   std::string sha256;
+  FileStatus status = FileStatus::indexed;
+  std::string catalog_stamp;  // the catalogs its signature status was read from
+};
+
+// A problem the indexer recorded for one file (`catalog problems`).
+struct FileProblem {
+  std::string path;
+  FileStatus status = FileStatus::indexed;
+  std::string message;
 };
 
 class Store {
@@ -70,9 +105,6 @@ class Store {
   enum class Mode { read_only, read_write };
   // read_only on a missing database gives an empty catalog (nothing indexed yet).
   Store(const std::filesystem::path& file, Mode mode);
-
-  std::optional<inf::TargetOs> target() const;
-  void set_target(const inf::TargetOs& target);
 
   std::int64_t ensure_source(const std::string& kind, const std::string& location);
   std::vector<SourceInfo> sources() const;
@@ -93,17 +125,25 @@ class Store {
   void remove_file(std::int64_t file_id);
   // Records a file and its package. replace: the file was in the catalog before and its old rows
   // go first. status: "indexed", "template", "not_inf", "error".
-  void put_file(bool replace, std::int64_t source_id, const std::string& path, std::int64_t size, std::int64_t mtime,
-                const std::string& sha256, const std::string& status, const std::string& message,
-                const inf::DriverPackage* package);
+  struct FileRow {
+    std::int64_t size = 0, mtime = 0;
+    std::string sha256;
+    FileStatus status = FileStatus::indexed;
+    std::string message, catalog_stamp;
+  };
+  void put_file(bool replace, std::int64_t source_id, const std::string& path, const FileRow& row,
+                const inf::DriverPackage* package, const PackageLocation* location);
 
   // A feed's packages hang off one file row (the feed itself) instead of one row each. It has no
   // SHA-256: its signature authenticates it, and its HTTP validators identify the copy.
   std::int64_t put_feed_file(std::int64_t source_id, const std::string& url, std::int64_t size);
-  void put_package(std::int64_t file_id, const inf::DriverPackage& package);
+  void put_package(std::int64_t file_id, const inf::DriverPackage& package, const PackageLocation& location);
 
   std::vector<Entry> lookup(std::string_view device_id) const;
   std::vector<Entry> entries_of_inf(std::string_view inf_name) const;
+  // Every Models line, in file and line order, handed to the visitor one at a time.
+  void for_each_entry(const std::function<void(const Entry&)>& visit) const;
+  std::vector<FileProblem> problems() const;
 
   sqlite::Database& database() { return db_; }
   bool empty() const { return empty_; }
@@ -118,7 +158,7 @@ class Store {
   mutable std::optional<sqlite::Statement> inf_statement_;
   // Indexing writes thousands of files: its statements are prepared once per store.
   struct WriteStatements {
-    sqlite::Statement delete_file, insert_file, insert_package, insert_model, insert_id;
+    sqlite::Statement delete_file, insert_file, insert_package, insert_section, insert_model, insert_id;
   };
   std::optional<WriteStatements> write_;
   WriteStatements& write_statements();

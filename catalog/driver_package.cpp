@@ -1,5 +1,6 @@
 #include "catalog/driver_package.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 #include "common/hardware_id.hpp"
@@ -78,34 +79,106 @@ const Section* find_first(const Document& doc, const std::vector<std::string>& n
   return nullptr;
 }
 
-// The Models section one [Manufacturer] line selects for the target, or "" for none.
-std::string choose_models_section(const std::string& base, const std::vector<std::string>& decorations,
-                                  const TargetOs& target) {
-  if (decorations.empty()) {
-    // Undecorated Models sections serve x86 only; every other platform must decorate.
-    return target.arch == "x86" ? base : std::string();
-  }
-  const std::string* best = nullptr;
-  std::tuple<int, int, int, int> best_key{-1, -1, -1, -1};
-  for (const auto& text_decoration : decorations) {
-    const auto d = parse_decoration(text_decoration);
-    if (!d || !applies(*d, target)) continue;
-    // Highest OS version wins; a build counts only at the exact OS version; an explicit
-    // architecture beats none.
-    const int build =
-        (d->major.value_or(0) == target.major && d->minor.value_or(0) == target.minor) ? d->build.value_or(0) : 0;
-    const std::tuple<int, int, int, int> key{d->major.value_or(0), d->minor.value_or(0), build,
-                                             d->arch.empty() ? 0 : 1};
-    if (key > best_key) {
-      best_key = key;
-      best = &text_decoration;
+// The install section Windows uses for a Models line on an architecture: name.ntamd64, name.nt, name.
+struct InstallSection {
+  const Section* section = nullptr;
+  std::string name;
+  bool nt_extension = false;
+};
+InstallSection resolve_install_section(const Document& doc, const std::string& install_section,
+                                       const std::string& arch) {
+  InstallSection out;
+  out.section = find_first(doc, {install_section + platform_extension(arch), install_section + ".nt", install_section},
+                           &out.name);
+  if (!out.section) out.name = install_section;
+  out.nt_extension =
+      text::istarts_with(std::string_view(out.name).substr(std::min(out.name.size(), install_section.size())), ".nt");
+  return out;
+}
+
+// The lines of one Models section, each with the install section Windows uses on `arch`.
+void add_models(Document& doc, DriverPackage& pkg, const Section& models, const std::string& maker,
+                int manufacturer_line, const std::string& decoration, const std::vector<std::string>& decorations,
+                const std::string& arch) {
+  for (const auto& line : models.lines) {
+    if (line.fields.empty()) continue;
+    ModelEntry e;
+    e.manufacturer = maker;
+    e.manufacturer_line = manufacturer_line;
+    e.models_section = models.name;
+    e.decoration = decoration;
+    e.line_decorations = decorations;
+    e.arch = arch;
+    e.description = line.key ? doc.substitute(*line.key) : std::string();
+    e.install_section = text::trimmed(doc.substitute(line.fields[0]));
+    e.line = line.number;
+    for (std::size_t i = 1; i < line.fields.size(); ++i) {
+      std::string id = text::trimmed(doc.substitute(line.fields[i]));
+      if (!id.empty() && !hwid::is_valid(id)) {
+        doc.add_diagnostic(line.number, "device ID '" + id.substr(0, 60) + "' is not valid and is ignored");
+        id.clear();
+      }
+      if (i == 1)
+        e.hardware_id = std::move(id);
+      else if (!id.empty())
+        e.compatible_ids.push_back(std::move(id));
     }
+    if (e.install_section.empty() || (e.hardware_id.empty() && e.compatible_ids.empty())) {
+      doc.add_diagnostic(line.number, "Models line without an install section or a device ID is ignored");
+      continue;
+    }
+    const auto ddinstall = resolve_install_section(doc, e.install_section, arch);
+    e.ddinstall_section = ddinstall.name;
+    e.nt_extension = ddinstall.nt_extension;
+    if (!ddinstall.section) {
+      doc.add_diagnostic(line.number, "install section [" + e.install_section + "] has no " + platform_extension(arch) +
+                                          ", .nt or undecorated section");
+    }
+    e.driver_ver = pkg.driver_ver;
+    if (ddinstall.section) {
+      for (const auto& dline : ddinstall.section->lines) {
+        if (!dline.key || dline.fields.empty()) continue;
+        const auto key = doc.substitute(*dline.key);
+        if (text::iequals(key, "FeatureScore")) {
+          if (auto score = parse_feature_score(doc.substitute(dline.fields[0]))) {
+            e.feature_score = *score;
+          } else {
+            doc.add_diagnostic(dline.number, "FeatureScore '" + dline.fields[0] + "' is not a byte in hex");
+          }
+        } else if (text::iequals(key, "DriverVer")) {
+          std::vector<std::string> fields, problems;
+          for (const auto& f : dline.fields) fields.push_back(doc.substitute(f));
+          e.driver_ver = parse_driver_ver(fields, problems);
+          for (auto& p : problems) doc.add_diagnostic(dline.number, p);
+        }
+      }
+    }
+    pkg.models.push_back(std::move(e));
   }
-  if (!best) return {};
-  return base + "." + *best;
 }
 
 }  // namespace
+
+const SignatureInfo* DriverPackage::signature_for(std::string_view arch) const {
+  for (const auto& s : signatures) {
+    if (s.arch == arch) return &s;
+  }
+  return nullptr;
+}
+
+bool applies_to(const ModelEntry& entry, const TargetOs& target) {
+  if (entry.arch != target.arch) return false;
+  const auto chosen = choose_decoration(entry.line_decorations, target);
+  return chosen && text::iequals(*chosen, entry.decoration);
+}
+
+std::vector<const ModelEntry*> DriverPackage::models_for(const TargetOs& target) const {
+  std::vector<const ModelEntry*> out;
+  for (const auto& m : models) {
+    if (applies_to(m, target)) out.push_back(&m);
+  }
+  return out;
+}
 
 DriverVer parse_driver_ver(const std::vector<std::string>& fields_in, std::vector<std::string>& problems) {
   DriverVer out;
@@ -141,8 +214,7 @@ DriverVer parse_driver_ver(const std::vector<std::string>& fields_in, std::vecto
   return out;
 }
 
-DriverPackage load_package(std::string_view bytes, std::string inf_name, const TargetOs& target,
-                           std::uint16_t language) {
+DriverPackage load_package(std::string_view bytes, std::string inf_name, std::uint16_t language) {
   Document doc = Document::parse(bytes, language, Document::Mode::on_demand);
   if (!doc.section("Version")) throw NotAnInf("not an INF file: no [Version] section");
   const auto signature = doc.value("Version", "Signature");
@@ -156,13 +228,6 @@ DriverPackage load_package(std::string_view bytes, std::string inf_name, const T
   pkg.provider = doc.value("Version", "Provider").value_or("");
   pkg.class_name = doc.value("Version", "Class").value_or("");
   pkg.class_guid = text::to_lower(doc.value("Version", "ClassGuid").value_or(""));
-  for (const std::string& key : {std::string("CatalogFile") + platform_extension(target), std::string("CatalogFile.nt"),
-                                 std::string("CatalogFile")}) {
-    if (auto v = doc.value("Version", key); v && !v->empty()) {
-      pkg.catalog_file = *v;
-      break;
-    }
-  }
   if (auto token = find_placeholder(doc.text())) {
     pkg.template_reason = "unexpanded build placeholder " + *token + " (a template that the driver build fills in)";
   }
@@ -194,71 +259,43 @@ DriverPackage load_package(std::string_view bytes, std::string inf_name, const T
       std::vector<std::string> decorations;
       for (std::size_t i = 1; i < mline.fields.size(); ++i) {
         std::string d = text::trimmed(doc.substitute(mline.fields[i]));
-        if (!d.empty()) decorations.push_back(std::move(d));
+        const bool repeated = std::any_of(decorations.begin(), decorations.end(),
+                                          [&](const std::string& seen) { return text::iequals(seen, d); });
+        if (!d.empty() && !repeated) decorations.push_back(std::move(d));
       }
-      const std::string models_name = choose_models_section(base, decorations, target);
-      if (models_name.empty()) continue;
-      const Section* models = doc.section(models_name);
-      if (!models) {
-        doc.add_diagnostic(mline.number, "Models section [" + models_name + "] is missing");
-        continue;
+      // Every section the line can give some machine: each decorated one, and the undecorated one
+      // (x86 only, when no decoration applies there).
+      std::vector<std::string> choices;
+      for (const auto& d : decorations) {
+        if (parse_decoration(d)) choices.push_back(d);
       }
-      for (const auto& line : models->lines) {
-        if (line.fields.empty()) continue;
-        ModelEntry e;
-        e.manufacturer = maker;
-        e.models_section = models->name;
-        e.description = line.key ? doc.substitute(*line.key) : std::string();
-        e.install_section = text::trimmed(doc.substitute(line.fields[0]));
-        e.line = line.number;
-        for (std::size_t i = 1; i < line.fields.size(); ++i) {
-          std::string id = text::trimmed(doc.substitute(line.fields[i]));
-          if (!id.empty() && !hwid::is_valid(id)) {
-            doc.add_diagnostic(line.number, "device ID '" + id.substr(0, 60) + "' is not valid and is ignored");
-            id.clear();
-          }
-          if (i == 1)
-            e.hardware_id = std::move(id);
-          else if (!id.empty())
-            e.compatible_ids.push_back(std::move(id));
-        }
-        if (e.install_section.empty() || (e.hardware_id.empty() && e.compatible_ids.empty())) {
-          doc.add_diagnostic(line.number, "Models line without an install section or a device ID is ignored");
+      choices.emplace_back();
+      for (const auto& decoration : choices) {
+        const std::string models_name = decoration.empty() ? base : base + "." + decoration;
+        const Section* models = doc.section(models_name);
+        if (!models) {
+          if (!decoration.empty() || decorations.empty())
+            doc.add_diagnostic(mline.number, "Models section [" + models_name + "] is missing");
           continue;
         }
-        const Section* ddinstall = find_first(
-            doc, {e.install_section + platform_extension(target), e.install_section + ".nt", e.install_section},
-            &e.ddinstall_section);
-        if (!ddinstall) {
-          e.ddinstall_section = e.install_section;
-          doc.add_diagnostic(line.number, "install section [" + e.install_section + "] has no " +
-                                              platform_extension(target) + ", .nt or undecorated section");
-        }
-        e.nt_extension = text::istarts_with(std::string_view(e.ddinstall_section)
-                                                .substr(std::min(e.ddinstall_section.size(), e.install_section.size())),
-                                            ".nt");
-        e.driver_ver = pkg.driver_ver;
-        if (ddinstall) {
-          for (const auto& dline : ddinstall->lines) {
-            if (!dline.key || dline.fields.empty()) continue;
-            const auto key = doc.substitute(*dline.key);
-            if (text::iequals(key, "FeatureScore")) {
-              if (auto score = parse_feature_score(doc.substitute(dline.fields[0]))) {
-                e.feature_score = *score;
-              } else {
-                doc.add_diagnostic(dline.number, "FeatureScore '" + dline.fields[0] + "' is not a byte in hex");
-              }
-            } else if (text::iequals(key, "DriverVer")) {
-              std::vector<std::string> fields, problems;
-              for (const auto& f : dline.fields) fields.push_back(doc.substitute(f));
-              e.driver_ver = parse_driver_ver(fields, problems);
-              for (auto& p : problems) doc.add_diagnostic(dline.number, p);
-            }
-          }
-        }
-        pkg.models.push_back(std::move(e));
+        const std::string arch = section_arch(decoration);
+        add_models(doc, pkg, *models, maker, mline.number, decoration, decorations, arch);
       }
     }
+  }
+  for (const auto& m : pkg.models) {
+    if (pkg.signature_for(m.arch)) continue;
+    SignatureInfo sig;
+    sig.arch = m.arch;
+    for (const std::string& key :
+         {catalog_file_key(m.arch), std::string("CatalogFile.nt"), std::string("CatalogFile")}) {
+      if (auto v = doc.value("Version", key); v && !text::trim(*v).empty()) {
+        sig.catalog_file = text::trimmed(*v);
+        break;
+      }
+    }
+    sig.status = sig.catalog_file.empty() ? SignatureStatus::unsigned_package : SignatureStatus::not_checked;
+    pkg.signatures.push_back(std::move(sig));
   }
   pkg.diagnostics = doc.diagnostics();
   return pkg;

@@ -6,13 +6,15 @@
 #include <vector>
 
 #include "catalog/inf_document.hpp"
+#include "catalog/signature.hpp"
 #include "catalog/target_os.hpp"
 #include "common/driver_date.hpp"
 #include "common/driver_version.hpp"
 #include "common/error.hpp"
 
-// A driver package as Windows sees it for one target OS: [Version], the Models lines that apply,
-// and for each line the install section Windows would use (DESIGN.md §4).
+// A driver package as Windows sees it: [Version], and every Models section of every [Manufacturer]
+// line with its decoration, so that one parse serves every target OS; for each Models line the
+// install section Windows would use on the architecture its section serves (DESIGN.md §4).
 namespace drvaudit::inf {
 
 class NotAnInf : public ParseError {
@@ -27,7 +29,11 @@ struct DriverVer {
 
 struct ModelEntry {
   std::string manufacturer;
-  std::string models_section;  // the decorated section chosen for the target
+  int manufacturer_line = 0;                  // the [Manufacturer] line that names its section
+  std::string models_section;                 // the section's name as the INF writes it
+  std::string decoration;                     // "NTamd64.10.0...22000"; "" for the undecorated section
+  std::vector<std::string> line_decorations;  // every decoration of that [Manufacturer] line
+  std::string arch;                           // the one architecture the section serves (x86 when it names none)
   std::string description;
   std::string install_section;    // as written on the Models line
   std::string ddinstall_section;  // the one Windows uses: name.NTamd64, name.NT or name
@@ -44,7 +50,7 @@ struct DriverPackage {
   std::string provider;
   std::string class_name;
   std::string class_guid;
-  std::string catalog_file;  // for the target's architecture; "" = unsigned
+  std::vector<SignatureInfo> signatures;  // one per architecture its Models sections serve
   DriverVer driver_ver;
   bool has_driver_ver = false;
   std::vector<ModelEntry> models;
@@ -52,12 +58,17 @@ struct DriverPackage {
   // Set for build templates (.inx, unexpanded $ARCH$, stampinf placeholders): not installable as is.
   std::optional<std::string> template_reason;
 
-  bool is_signed() const { return !catalog_file.empty(); }
+  const SignatureInfo* signature_for(std::string_view arch) const;
+  // The Models lines Windows would consider on the target, in INF order.
+  std::vector<const ModelEntry*> models_for(const TargetOs& target) const;
 };
 
-// Throws NotAnInf when the bytes have no [Version] section with a valid Signature.
-DriverPackage load_package(std::string_view bytes, std::string inf_name, const TargetOs& target,
-                           std::uint16_t language = 0x0409);
+// Whether the line's Models section is the one its [Manufacturer] line gives the target.
+bool applies_to(const ModelEntry& entry, const TargetOs& target);
+
+// Throws NotAnInf when the bytes have no [Version] section with a valid Signature. Signature
+// statuses are `unsigned` or `not_checked`: checking needs the package's files (signature_check).
+DriverPackage load_package(std::string_view bytes, std::string inf_name, std::uint16_t language = 0x0409);
 
 // DriverVer text "mm/dd/yyyy[,w.x.y.z]" with real-world quirks; problems go to diagnostics.
 DriverVer parse_driver_ver(const std::vector<std::string>& fields, std::vector<std::string>& problems);

@@ -21,7 +21,7 @@ std::string versus_installed(const Candidate& c, const Installed& in) {
   if (!in.present) return "nothing is installed";
   if (in.kernel_driver) return "not compared: the device runs a Linux kernel driver";
   std::string out;
-  if (in.rank) {
+  if (in.rank && in.rank_proven()) {
     if (c.value() < *in.rank)
       out = "better rank (" + rank::hex(c.value()) + " < " + rank::hex(*in.rank) + ")";
     else if (c.value() > *in.rank)
@@ -29,23 +29,39 @@ std::string versus_installed(const Candidate& c, const Installed& in) {
             "), so Windows keeps the installed driver whatever the dates";
     else
       out = "same rank (" + rank::hex(c.value()) + ")";
+  } else if (in.rank) {
+    out = "installed rank unknown (estimated " + rank::hex(*in.rank) + ", which proves nothing)";
   } else {
     out = "installed rank unknown";
   }
   const auto& date = in.driver.date;
   if (c.entry.date != date) {
-    out += std::string(", ") + (c.entry.date > date ? "newer" : "older") + " date (" + date_or_unknown(c.entry.date) +
-           " vs " + date_or_unknown(date) + ")";
+    out += date.is_zero() ? ", installed date unknown (" + date_or_unknown(c.entry.date) + " here)"
+                          : std::string(", ") + (c.entry.date > date ? "newer" : "older") + " date (" +
+                                date_or_unknown(c.entry.date) + " vs " + date_or_unknown(date) + ")";
   } else {
     out += ", same date (" + date_or_unknown(date) + ")";
     const auto installed_version = in.version.value_or(DriverVersion());
-    if (c.entry.version != installed_version) {
+    if (!in.version) {
+      out += ", installed version unknown";
+    } else if (c.entry.version != installed_version) {
       out += std::string(", ") + (c.entry.version > installed_version ? "higher" : "lower") + " version (" +
              c.entry.version.to_string() + " vs " + installed_version.to_string() + ")";
     } else {
       out += ", same version";
     }
   }
+  return out;
+}
+
+std::string signature_words(const inf::SignatureInfo& sig) {
+  std::string out = inf::signature_status_text(sig.status);
+  if (!sig.catalog_file.empty()) out += " (" + sig.catalog_file + ")";
+  if (!sig.signer.empty()) out += ", signer " + sig.signer;
+  if (!sig.signed_at.empty()) out += ", signed " + sig.signed_at;
+  if (sig.chain == inf::ChainStatus::verified) out += ", chain verified by Windows";
+  if (sig.chain == inf::ChainStatus::untrusted) out += ", chain refused by Windows";
+  if (!sig.detail.empty() && sig.status != inf::SignatureStatus::signed_by_catalog) out += ": " + sig.detail;
   return out;
 }
 
@@ -81,8 +97,9 @@ std::string explain(const DeviceAudit& a) {
     out += "none\n";
   } else {
     const auto& drv = in.driver;
-    out += (drv.inf.empty() ? drv.service : drv.inf) + (drv.provider.empty() ? "" : " from " + drv.provider) +
-           ", version " + (drv.version.empty() ? "unknown" : drv.version) + ", date " + date_or_unknown(drv.date);
+    const std::string name = !drv.inf.empty() ? drv.inf : !drv.service.empty() ? drv.service : "a driver";
+    out += name + (drv.provider.empty() ? "" : " from " + drv.provider) + ", version " +
+           (drv.version.empty() ? "unknown" : drv.version) + ", date " + date_or_unknown(drv.date);
     if (!drv.section.empty()) out += ", section " + drv.section;
     if (!drv.matching_id.empty()) out += ", matched " + drv.matching_id;
     out += "\n";
@@ -92,15 +109,19 @@ std::string explain(const DeviceAudit& a) {
              ": it is not ranked against Windows driver packages\n";
     } else if (in.rank_source == RankSource::catalog && in.own) {
       out += "  rank " + rank_parts(in.own->rank) + ", computed from its own INF " + in.own->entry.path + " line " +
-             std::to_string(in.own->entry.line) + ": " + describe_match(in.own->rank.identifier) + "\n";
+             std::to_string(in.own->entry.line) +
+             " (same name, DriverVer and section): " + describe_match(in.own->rank.identifier) + "\n";
     } else if (in.rank_source == RankSource::os) {
-      out += "  rank " + rank::hex(*in.rank) + " as reported by Windows (its INF is not in the catalog)\n";
+      out += "  rank " + rank::hex(*in.rank) + " as reported by Windows" +
+             (in.own ? " (its own INF is in the catalog: " + in.own->entry.path + " line " +
+                           std::to_string(in.own->entry.line) + ")"
+                     : std::string()) +
+             "\n";
     } else if (in.rank_source == RankSource::estimated) {
       out += "  rank " + rank::hex(*in.rank) +
-             " estimated from the matching ID (its INF is not in the catalog; signed and no feature score assumed)\n";
-    } else {
-      out += "  rank unknown: its INF is not in the catalog and Windows did not report one\n";
+             " estimated from the matching ID (signed and no feature score assumed): an estimate proves nothing\n";
     }
+    for (const auto& fact : in.missing_facts) out += "  missing: " + fact + "\n";
   }
 
   if (!a.kernel_modules.empty()) {
@@ -119,9 +140,15 @@ std::string explain(const DeviceAudit& a) {
            (is_installed ? "  [installed]" : "") + "\n";
     out += "     " + (e.description.empty() ? std::string("(no description)") : e.description) + " by " +
            (e.provider.empty() ? std::string("unknown provider") : e.provider) + ", DriverVer " +
-           date_or_unknown(e.date) + ", " + e.version.to_string() + ", install section [" + e.ddinstall_section + "]\n";
+           date_or_unknown(e.date) + ", " + e.version.to_string() + ", Models section [" + e.models_section +
+           "], install section [" + e.ddinstall_section + "]\n";
     out += "     rank " + rank_parts(c.rank) + ": " + describe_match(c.rank.identifier) + "\n";
+    out += "     signature: " + signature_words(e.signature) + "\n";
     if (!is_installed) out += "     against the installed driver: " + versus_installed(c, in) + "\n";
+  }
+  if (a.other_targets) {
+    out += "  (" + std::to_string(a.other_targets) +
+           " more matching lines are in Models sections for other Windows versions or architectures)\n";
   }
   out += "Verdict: " + std::string(verdict_name(a.verdict)) + ": " + a.reason + "\n";
   return out;

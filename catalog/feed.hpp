@@ -15,7 +15,7 @@
 // same INF indexed from a folder.
 namespace drvaudit::feed {
 
-inline constexpr std::string_view kSchema = "drvaudit-feed/1";
+inline constexpr std::string_view kSchema = "drvaudit-feed/2";
 inline constexpr std::size_t kMaxFeedBytes = 256 * 1024 * 1024;
 
 struct Download {
@@ -26,7 +26,7 @@ struct Download {
 };
 
 struct Package {
-  inf::DriverPackage package;  // [Version] facts and the Models lines for the feed's target
+  inf::DriverPackage package;  // [Version] facts, every Models section and the signature status
   std::string path;            // the INF's path inside the download
   std::vector<std::string> architectures;
   Download download;
@@ -35,7 +35,6 @@ struct Package {
 struct Feed {
   std::string publisher;
   std::string generated_at;
-  inf::TargetOs target;
   std::vector<Package> packages;
 };
 

@@ -1,5 +1,7 @@
 #include "catalog/feed_export.hpp"
 
+#include "catalog/signature_check.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <fstream>
@@ -36,7 +38,6 @@ feed::Feed export_feed(const std::vector<fs::path>& folders, const ExportOptions
   feed::Feed out;
   out.publisher = options.publisher;
   out.generated_at = utc_now_iso8601();
-  out.target = options.target;
   const fs::path feed_dir = options.out.has_parent_path() ? options.out.parent_path() : fs::path(".");
   fs::create_directories(feed_dir / "packages");
 
@@ -52,7 +53,9 @@ feed::Feed export_feed(const std::vector<fs::path>& folders, const ExportOptions
     for (const auto& [path, stamp] : files) {
       inf::DriverPackage pkg;
       try {
-        pkg = inf::load_package(read_all(path), fs::path(path).filename().string(), options.target);
+        const auto bytes = read_all(path);
+        pkg = inf::load_package(bytes, fs::path(path).filename().string());
+        check_signatures(pkg, bytes, path);
       } catch (const inf::NotAnInf& e) {
         spdlog::info("{}: {}", path, e.what());
         continue;
@@ -75,7 +78,7 @@ feed::Feed export_feed(const std::vector<fs::path>& folders, const ExportOptions
       feed::Package p;
       p.package = std::move(pkg);
       p.path = fs::path(path).filename().string();
-      p.architectures = {options.target.arch};
+      for (const auto& sig : p.package.signatures) p.architectures.push_back(sig.arch);
       p.download = {it->second.url, it->second.size, it->second.sha256, "zip"};
       out.packages.push_back(std::move(p));
     }

@@ -15,7 +15,6 @@ namespace drvaudit::catalog {
 struct ExportOptions {
   std::filesystem::path out;            // the feed file
   std::optional<std::string> base_url;  // absolute download URLs; relative to the feed otherwise
-  inf::TargetOs target;
   std::string publisher = "drvaudit catalog export";
 };
 

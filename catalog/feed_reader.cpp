@@ -25,11 +25,10 @@ struct Field {
 
 // Each object of the format, its keys in the order a missing one is reported. All are required;
 // unknown keys are skipped so that later minor versions of the format stay readable.
-enum class RootKey { schema, publisher, generated_at, target, packages };
-constexpr std::array<Field, 5> kRootFields{{{"schema", Type::string},
+enum class RootKey { schema, publisher, generated_at, packages };
+constexpr std::array<Field, 4> kRootFields{{{"schema", Type::string},
                                             {"publisher", Type::string},
                                             {"generated_at", Type::string},
-                                            {"target", Type::string},
                                             {"packages", Type::object_array}}};
 
 enum class PackageKey {
@@ -38,21 +37,19 @@ enum class PackageKey {
   provider,
   class_name,
   class_guid,
-  catalog_file,
-  signer,
+  signatures,
   driver_date,
   driver_version,
   architectures,
   models,
   download
 };
-constexpr std::array<Field, 12> kPackageFields{{{"inf", Type::string},
+constexpr std::array<Field, 11> kPackageFields{{{"inf", Type::string},
                                                 {"path", Type::string},
                                                 {"provider", Type::string},
                                                 {"class", Type::string},
                                                 {"class_guid", Type::string},
-                                                {"catalog_file", Type::string},
-                                                {"signer", Type::string},
+                                                {"signatures", Type::object_array},
                                                 {"driver_date", Type::string},
                                                 {"driver_version", Type::string},
                                                 {"architectures", Type::string_array},
@@ -61,8 +58,12 @@ constexpr std::array<Field, 12> kPackageFields{{{"inf", Type::string},
 
 enum class ModelKey {
   manufacturer,
+  manufacturer_line,
   description,
   models_section,
+  decoration,
+  line_decorations,
+  arch,
   install_section,
   ddinstall_section,
   nt_extension,
@@ -73,9 +74,13 @@ enum class ModelKey {
   driver_version,
   line
 };
-constexpr std::array<Field, 12> kModelFields{{{"manufacturer", Type::string},
+constexpr std::array<Field, 16> kModelFields{{{"manufacturer", Type::string},
+                                              {"manufacturer_line", Type::integer, 0, 10'000'000},
                                               {"description", Type::string},
                                               {"models_section", Type::string},
+                                              {"decoration", Type::string},
+                                              {"line_decorations", Type::string_array},
+                                              {"arch", Type::string},
                                               {"install_section", Type::string},
                                               {"ddinstall_section", Type::string},
                                               {"nt_extension", Type::boolean},
@@ -85,6 +90,13 @@ constexpr std::array<Field, 12> kModelFields{{{"manufacturer", Type::string},
                                               {"driver_date", Type::string},
                                               {"driver_version", Type::string},
                                               {"line", Type::integer, 0, 10'000'000}}};
+
+enum class SignatureKey { arch, catalog_file, status, signer, signed_at };
+constexpr std::array<Field, 5> kSignatureFields{{{"arch", Type::string},
+                                                 {"catalog_file", Type::string},
+                                                 {"status", Type::string},
+                                                 {"signer", Type::string},
+                                                 {"signed_at", Type::string}}};
 
 enum class DownloadKey { url, size, sha256, format };
 constexpr std::array<Field, 4> kDownloadFields{{{"url", Type::string},
@@ -101,6 +113,9 @@ enum class Node : std::uint8_t {
   models,
   model,
   compatible_ids,
+  line_decorations,
+  signatures,
+  signature,
   download,
   skipped
 };
@@ -110,13 +125,15 @@ std::span<const Field> fields_of(Node node) {
     case Node::root: return kRootFields;
     case Node::package: return kPackageFields;
     case Node::model: return kModelFields;
+    case Node::signature: return kSignatureFields;
     case Node::download: return kDownloadFields;
     default: return {};
   }
 }
 
 bool is_array(Node node) {
-  return node == Node::packages || node == Node::architectures || node == Node::models || node == Node::compatible_ids;
+  return node == Node::packages || node == Node::architectures || node == Node::models ||
+         node == Node::compatible_ids || node == Node::line_decorations || node == Node::signatures;
 }
 
 struct Frame {
@@ -164,6 +181,8 @@ class FeedReader {
       current_.architectures.push_back(std::move(value));
     } else if (top.node == Node::compatible_ids) {
       current_.package.models.back().compatible_ids.push_back(std::move(value));
+    } else if (top.node == Node::line_decorations) {
+      current_.package.models.back().line_decorations.push_back(std::move(value));
     } else if (is_array(top.node)) {
       fail(stack_.size(), element_expectation(top.node));
     } else if (const auto* f = expect(Type::string)) {
@@ -191,7 +210,12 @@ class FeedReader {
         current_.package.models.emplace_back();
         stack_.push_back({Node::model});
         return true;
+      case Node::signatures:
+        current_.package.signatures.emplace_back();
+        stack_.push_back({Node::signature});
+        return true;
       case Node::architectures:
+      case Node::line_decorations:
       case Node::compatible_ids: fail(stack_.size(), element_expectation(top.node));
       default:
         expect(Type::object);  // only a package's download is an object
@@ -244,9 +268,12 @@ class FeedReader {
     if (top.node == Node::root)
       stack_.push_back({Node::packages});
     else if (top.node == Node::package)
-      stack_.push_back({f.type == Type::object_array ? Node::models : Node::architectures});
+      stack_.push_back({f.type == Type::string_array                                   ? Node::architectures
+                        : static_cast<PackageKey>(top.field) == PackageKey::signatures ? Node::signatures
+                                                                                       : Node::models});
     else
-      stack_.push_back({Node::compatible_ids});
+      stack_.push_back({static_cast<ModelKey>(top.field) == ModelKey::line_decorations ? Node::line_decorations
+                                                                                       : Node::compatible_ids});
     return true;
   }
 
@@ -266,7 +293,8 @@ class FeedReader {
     return skipping() || (!stack_.empty() && !is_array(stack_.back().node) && stack_.back().field < 0);
   }
   static std::string element_expectation(Node array) {
-    return array == Node::packages || array == Node::models ? "expected an object" : "expected a string";
+    return array == Node::packages || array == Node::models || array == Node::signatures ? "expected an object"
+                                                                                         : "expected a string";
   }
 
   // The JSON Pointer of the value being read: the keys and indexes of the first `depth` frames.
@@ -332,6 +360,8 @@ class FeedReader {
       auto& model = current_.package.models.back();
       if (static_cast<ModelKey>(top.field) == ModelKey::feature_score)
         model.feature_score = static_cast<std::uint8_t>(value);
+      else if (static_cast<ModelKey>(top.field) == ModelKey::manufacturer_line)
+        model.manufacturer_line = static_cast<int>(value);
       else
         model.line = static_cast<int>(value);
     }
@@ -354,6 +384,7 @@ class FeedReader {
       case Node::root: set_root_string(static_cast<RootKey>(top.field), value); break;
       case Node::package: set_package_string(static_cast<PackageKey>(top.field), value); break;
       case Node::model: set_model_string(static_cast<ModelKey>(top.field), value); break;
+      case Node::signature: set_signature_string(static_cast<SignatureKey>(top.field), value); break;
       case Node::download: set_download_string(static_cast<DownloadKey>(top.field), value); break;
       default: fail(stack_.size(), expectation(f));
     }
@@ -363,20 +394,11 @@ class FeedReader {
     switch (key) {
       case RootKey::schema:
         if (value != kSchema)
-          fail(stack_.size(), "unsupported schema (this drvaudit reads " + std::string(kSchema) + ")");
+          fail(stack_.size(), "unsupported schema (this drvaudit reads " + std::string(kSchema) +
+                                  "; publish the feed again with this drvaudit's `catalog export`)");
         break;
       case RootKey::publisher: feed_.publisher = std::move(value); break;
       case RootKey::generated_at: feed_.generated_at = std::move(value); break;
-      case RootKey::target: {
-        const auto parts = text::split(value, ' ');
-        if (parts.size() != 2) fail(stack_.size(), "expected \"MAJOR.MINOR.BUILD ARCH\"");
-        try {
-          feed_.target = inf::TargetOs::parse(parts[0], parts[1]);
-        } catch (const Error& e) {
-          fail(stack_.size(), e.what());
-        }
-        break;
-      }
       case RootKey::packages: break;
     }
   }
@@ -390,11 +412,6 @@ class FeedReader {
       case PackageKey::provider: pkg.provider = std::move(value); break;
       case PackageKey::class_name: pkg.class_name = std::move(value); break;
       case PackageKey::class_guid: pkg.class_guid = std::move(value); break;
-      case PackageKey::catalog_file: pkg.catalog_file = std::move(value); break;
-      case PackageKey::signer:
-        if (value != "trusted" && value != "unsigned") fail(stack_.size(), "expected \"trusted\" or \"unsigned\"");
-        package_trusted_ = value == "trusted";
-        break;
       case PackageKey::driver_date: set_driver_ver_part(pkg.driver_ver, true, value); break;
       case PackageKey::driver_version: set_driver_ver_part(pkg.driver_ver, false, value); break;
       default: break;
@@ -407,12 +424,46 @@ class FeedReader {
       case ModelKey::manufacturer: m.manufacturer = std::move(value); break;
       case ModelKey::description: m.description = std::move(value); break;
       case ModelKey::models_section: m.models_section = std::move(value); break;
+      case ModelKey::decoration:
+        if (!value.empty() && !inf::parse_decoration(value))
+          fail(stack_.size(), "\"" + value + "\" is not a TargetOSVersion decoration (NT[arch][.major[.minor…]]])");
+        m.decoration = std::move(value);
+        break;
+      case ModelKey::arch: {
+        const auto arch = inf::canonical_arch(value);
+        if (!arch || *arch != value) fail(stack_.size(), "expected x86, amd64, arm, arm64 or ia64");
+        m.arch = std::move(value);
+        break;
+      }
       case ModelKey::install_section: m.install_section = std::move(value); break;
       case ModelKey::ddinstall_section: m.ddinstall_section = std::move(value); break;
       case ModelKey::hardware_id: m.hardware_id = std::move(value); break;
       case ModelKey::driver_date: set_driver_ver_part(m.driver_ver, true, value); break;
       case ModelKey::driver_version: set_driver_ver_part(m.driver_ver, false, value); break;
       default: break;
+    }
+  }
+
+  void set_signature_string(SignatureKey key, std::string& value) {
+    auto& sig = current_.package.signatures.back();
+    switch (key) {
+      case SignatureKey::arch: {
+        const auto arch = inf::canonical_arch(value);
+        if (!arch || *arch != value) fail(stack_.size(), "expected x86, amd64, arm, arm64 or ia64");
+        sig.arch = std::move(value);
+        break;
+      }
+      case SignatureKey::catalog_file: sig.catalog_file = std::move(value); break;
+      case SignatureKey::status: {
+        const auto status = inf::parse_signature_status(value);
+        if (!status)
+          fail(stack_.size(),
+               "expected signed, catalog_missing, not_in_catalog, catalog_invalid, unsigned or not_checked");
+        sig.status = *status;
+        break;
+      }
+      case SignatureKey::signer: sig.signer = std::move(value); break;
+      case SignatureKey::signed_at: sig.signed_at = std::move(value); break;
     }
   }
 
@@ -444,14 +495,22 @@ class FeedReader {
     if (top.node == Node::package) {
       auto& pkg = current_.package;
       pkg.has_driver_ver = true;
-      if (package_trusted_ != !pkg.catalog_file.empty()) {
-        top.field = static_cast<int>(PackageKey::signer);
-        fail(stack_.size(), "a trusted package names its catalog file, an unsigned one does not");
+      for (std::size_t i = 0; i < pkg.models.size(); ++i) {
+        if (pkg.signature_for(pkg.models[i].arch)) continue;
+        top.field = static_cast<int>(PackageKey::models);
+        fail(stack_.size(), "Models line " + std::to_string(i) + " is for " + pkg.models[i].arch +
+                                " but \"signatures\" has no entry for that architecture");
       }
     } else if (top.node == Node::model) {
       const auto& m = current_.package.models.back();
       if (m.hardware_id.empty() && m.compatible_ids.empty())
         fail(depth, "a Models line needs a hardware ID or a compatible ID");
+      if (inf::section_arch(m.decoration) != m.arch)
+        fail(depth, "\"arch\" " + m.arch + " is not the architecture of the decoration \"" + m.decoration + "\"");
+    } else if (top.node == Node::signature) {
+      const auto& sig = current_.package.signatures.back();
+      if ((sig.status == inf::SignatureStatus::unsigned_package) != sig.catalog_file.empty())
+        fail(depth, "an unsigned package names no catalog file, and every other status names one");
     }
   }
 
@@ -460,7 +519,6 @@ class FeedReader {
   Feed feed_;        // the header, and the packages when there is no sink
   Package current_;  // the package being read
   std::vector<Frame> stack_;
-  bool package_trusted_ = false;
 };
 
 }  // namespace

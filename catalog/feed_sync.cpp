@@ -87,15 +87,17 @@ std::size_t replace_feed_content(Store& store, const FeedSource& source, std::st
   // 80 MB again cost a quarter of a second (docs/benchmarks.md).
   const auto file_id = store.put_feed_file(source.id, source.url, static_cast<std::int64_t>(body.size()));
   std::size_t packages = 0;
-  const auto header = feed::parse(body, source.url, [&](feed::Package&& p) {
-    store.put_package(file_id, p.package);
+  feed::parse(body, source.url, [&](feed::Package&& p) {
+    PackageLocation location;
+    location.kind = PackageLocation::Kind::download;
+    location.url = http::resolve(source.url, p.download.url);
+    location.size = p.download.size;
+    location.sha256 = p.download.sha256;
+    location.format = p.download.format;
+    location.inf_path = p.path;
+    store.put_package(file_id, p.package, location);
     ++packages;
   });
-  if (auto target = store.target(); target && !(*target == header.target)) {
-    throw Error(source.url + ": the feed is for Windows " + header.target.to_string() + ", the catalog for Windows " +
-                target->to_string() + "; keep one catalog (--state-dir) per target");
-  }
-  if (!store.target()) store.set_target(header.target);
   store.record_feed_validators(source.id, etag, last_modified);
   store.record_source_result(source.id, "ok", utc_now_iso8601());
   tx.commit();

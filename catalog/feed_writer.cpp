@@ -19,7 +19,6 @@ std::string serialize(const Feed& f) {
   doc["schema"] = kSchema;
   doc["publisher"] = f.publisher;
   doc["generated_at"] = f.generated_at;
-  doc["target"] = f.target.to_string();
   doc["packages"] = ordered_json::array();
   for (const auto& p : f.packages) {
     const auto& pkg = p.package;
@@ -29,15 +28,25 @@ std::string serialize(const Feed& f) {
     j["provider"] = pkg.provider;
     j["class"] = pkg.class_name;
     j["class_guid"] = pkg.class_guid;
-    j["catalog_file"] = pkg.catalog_file;
-    j["signer"] = pkg.is_signed() ? "trusted" : "unsigned";
+    j["signatures"] = ordered_json::array();
+    for (const auto& sig : pkg.signatures) {
+      j["signatures"].push_back({{"arch", sig.arch},
+                                 {"catalog_file", sig.catalog_file},
+                                 {"status", inf::signature_status_name(sig.status)},
+                                 {"signer", sig.signer},
+                                 {"signed_at", sig.signed_at}});
+    }
     j = driver_ver_json(j, pkg.driver_ver);
     j["architectures"] = p.architectures;
     j["models"] = ordered_json::array();
     for (const auto& m : pkg.models) {
       ordered_json mj{{"manufacturer", m.manufacturer},
+                      {"manufacturer_line", m.manufacturer_line},
                       {"description", m.description},
                       {"models_section", m.models_section},
+                      {"decoration", m.decoration},
+                      {"line_decorations", m.line_decorations},
+                      {"arch", m.arch},
                       {"install_section", m.install_section},
                       {"ddinstall_section", m.ddinstall_section},
                       {"nt_extension", m.nt_extension},

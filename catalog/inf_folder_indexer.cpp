@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <fstream>
 
+#include "catalog/signature_check.hpp"
 #include "common/clock.hpp"
 #include "common/error.hpp"
 #include "common/file_walk.hpp"
@@ -47,9 +48,6 @@ IndexReport index_folder(Store& store, const fs::path& folder_in, const IndexOpt
   report.files = files.size();
 
   sqlite::Transaction tx(store.database());
-  const auto stored_target = store.target();
-  report.target_changed = stored_target && !(*stored_target == options.target);
-  if (!stored_target || report.target_changed) store.set_target(options.target);
   const auto source_id = store.ensure_source("inf-folder", folder.string());
 
   // Both lists are in byte order of their paths: a merge walk pairs them without a hash table.
@@ -67,61 +65,76 @@ IndexReport index_folder(Store& store, const fs::path& folder_in, const IndexOpt
     const FileRecord* record =
         (next_known < known.size() && known[next_known].first == path) ? &known[next_known++].second : nullptr;
     const bool was_known = record != nullptr;
-    if (was_known && !report.target_changed && record->size == size && record->mtime == mtime) {
+    // A file that could not be read may be readable now; a stale one was read for one target only.
+    const bool reusable = was_known && record->status != FileStatus::error && record->status != FileStatus::stale;
+    const fs::path file = path;
+    auto catalogs_unchanged = [&] {
+      return record->catalog_stamp.empty() || catalog_stamp(file, record->catalog_stamp) == record->catalog_stamp;
+    };
+    if (reusable && record->size == size && record->mtime == mtime && catalogs_unchanged()) {
       ++report.unchanged;
       if (options.progress) options.progress(++done, files.size(), path);
       continue;
     }
-    const fs::path file = path;
-    std::string status = "indexed", message;
+    Store::FileRow row;
+    row.size = size;
+    row.mtime = mtime;
     std::optional<inf::DriverPackage> package;
-    std::string digest;
     if (static_cast<std::uintmax_t>(size) > kMaxInfBytes) {
-      status = "error";
-      message = "larger than 64 MiB: not an INF";
+      row.status = FileStatus::error;
+      row.message = "larger than 64 MiB: not an INF";
     } else {
       bytes.clear();
       try {
         read_bytes(file, static_cast<std::uintmax_t>(size), bytes);
       } catch (const Error& e) {
-        status = "error";
-        message = e.what();
+        row.status = FileStatus::error;
+        row.message = e.what();
       }
       report.bytes_read += bytes.size();
       // The hash decides only when the size is the same but the mtime is not (a copy, a touch);
       // new and resized files are parsed anyway, so hashing them would be wasted work.
-      if (was_known && !report.target_changed && record->size == size) {
-        digest = hash::sha256_hex(bytes);
-        if (record->sha256 == digest) {
+      if (reusable && record->size == size && row.status == FileStatus::indexed) {
+        row.sha256 = hash::sha256_hex(bytes);
+        if (record->sha256 == row.sha256 && catalogs_unchanged()) {
           store.touch_file(record->id, size, mtime);
           ++report.unchanged;
           if (options.progress) options.progress(++done, files.size(), path);
           continue;
         }
       }
-      if (status == "indexed") {
+      if (row.status == FileStatus::indexed) {
         try {
-          package = inf::load_package(bytes, file.filename().string(), options.target);
+          package = inf::load_package(bytes, file.filename().string());
           if (package->template_reason) {
-            status = "template";
-            message = *package->template_reason;
+            row.status = FileStatus::template_inf;
+            row.message = *package->template_reason;
             package.reset();
+          } else {
+            row.catalog_stamp = check_signatures(*package, bytes, file);
           }
         } catch (const inf::NotAnInf& e) {
-          status = "not_inf";
-          message = e.what();
+          row.status = FileStatus::not_inf;
+          row.message = e.what();
         }
       }
     }
-    if (status == "indexed") {
+    if (row.status == FileStatus::indexed) {
       ++report.packages;
-      for (const auto& d : package->diagnostics)
+      for (const auto& d : package->diagnostics) {
         report.warnings.push_back(path + ":" + std::to_string(d.line) + ": " + d.message);
+        row.message +=
+            (row.message.empty() ? "" : "\n") + std::string("line ") + std::to_string(d.line) + ": " + d.message;
+      }
     } else {
-      (status == "template" ? report.templates : report.failures)++;
-      report.problems.emplace_back(path, message);
+      (row.status == FileStatus::template_inf ? report.templates : report.failures)++;
+      report.problems.emplace_back(path, row.message);
     }
-    store.put_file(was_known, source_id, path, size, mtime, digest, status, message, package ? &*package : nullptr);
+    PackageLocation location;
+    location.kind = PackageLocation::Kind::folder;
+    location.folder = file.parent_path().string();
+    location.inf_path = file.filename().string();
+    store.put_file(was_known, source_id, path, row, package ? &*package : nullptr, &location);
     (was_known ? report.updated : report.added)++;
     if (options.progress) options.progress(++done, files.size(), path);
   }

@@ -1,5 +1,7 @@
 #include "catalog/target_os.hpp"
 
+#include <tuple>
+
 #include "common/error.hpp"
 #include "common/text.hpp"
 
@@ -14,33 +16,64 @@ bool known_arch(std::string_view arch) {
   }
   return false;
 }
+
+[[noreturn]] void bad_version(std::string_view version) {
+  throw UsageError("invalid target OS version '" + std::string(version) +
+                   "': expected MAJOR.MINOR[.BUILD], e.g. 10.0.22631");
+}
 }  // namespace
+
+std::string_view product_type_name(ProductType p) {
+  switch (p) {
+    case ProductType::workstation: return "workstation";
+    case ProductType::domain_controller: return "domain-controller";
+    case ProductType::server: return "server";
+  }
+  return "workstation";
+}
+
+std::optional<ProductType> parse_product_type(std::string_view text_in) {
+  const auto s = text::to_lower(text::trim(text_in));
+  if (s == "workstation" || s == "1") return ProductType::workstation;
+  if (s == "domain-controller" || s == "domain_controller" || s == "dc" || s == "2")
+    return ProductType::domain_controller;
+  if (s == "server" || s == "3") return ProductType::server;
+  return std::nullopt;
+}
+
+std::optional<std::string> canonical_arch(std::string_view text_in) {
+  const auto s = text::to_lower(text::trim(text_in));
+  if (s == "amd64" || s == "x64" || s == "x86_64" || s == "x86-64") return "amd64";
+  if (s == "x86" || s == "i386" || s == "i486" || s == "i586" || s == "i686") return "x86";
+  if (s == "arm64" || s == "aarch64") return "arm64";
+  if (s == "arm" || s == "armv7l" || s == "armhf") return "arm";
+  if (s == "ia64") return "ia64";
+  return std::nullopt;
+}
 
 TargetOs TargetOs::parse(std::string_view version, std::string_view arch) {
   TargetOs t;
   const auto parts = text::split(text::trim(version), '.');
+  if (parts.size() < 2 || parts.size() > 3) bad_version(version);
   auto number = [&](std::size_t i) {
     const auto v = text::parse_decimal(parts[i], 1000000);
-    if (!v)
-      throw UsageError("invalid target OS version '" + std::string(version) +
-                       "': expected MAJOR.MINOR[.BUILD], e.g. 10.0.22631");
+    if (!v) bad_version(version);
     return static_cast<int>(*v);
   };
-  if (parts.size() < 2 || parts.size() > 3) {
-    throw UsageError("invalid target OS version '" + std::string(version) +
-                     "': expected MAJOR.MINOR[.BUILD], e.g. 10.0.22631");
-  }
   t.major = number(0);
   t.minor = number(1);
   t.build = parts.size() == 3 ? number(2) : 0;
-  t.arch = text::to_lower(text::trim(arch));
-  if (!known_arch(t.arch))
-    throw UsageError("unknown architecture '" + std::string(arch) + "': use x86, amd64, arm, arm64 or ia64");
+  const auto canonical = canonical_arch(arch);
+  if (!canonical)
+    throw UsageError("unknown architecture '" + std::string(arch) + "': use x86, amd64 (x64), arm, arm64 or ia64");
+  t.arch = *canonical;
   return t;
 }
 
 std::string TargetOs::to_string() const {
-  return std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(build) + " " + arch;
+  std::string out = std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(build) + " " + arch;
+  if (product_type != ProductType::workstation) out += " " + std::string(product_type_name(product_type));
+  return out;
 }
 
 std::optional<Decoration> parse_decoration(std::string_view text_in) {
@@ -67,21 +100,51 @@ std::optional<Decoration> parse_decoration(std::string_view text_in) {
 }
 
 bool applies(const Decoration& d, const TargetOs& t) {
-  if (!d.arch.empty() && d.arch != t.arch) return false;
+  if (d.arch.empty() ? t.arch != "x86" : d.arch != t.arch) return false;
   const int major = d.major.value_or(0), minor = d.minor.value_or(0);
   if (major > t.major || (major == t.major && minor > t.minor)) return false;
   // A build number counts only when major.minor equal the OS version exactly.
   if (d.build && major == t.major && minor == t.minor && *d.build > t.build) return false;
-  if (d.product_type && *d.product_type != t.product_type) return false;
+  if (d.product_type && *d.product_type != static_cast<int>(t.product_type)) return false;
+  if (d.suite_mask && (*d.suite_mask & t.suite_mask) != *d.suite_mask) return false;
   return true;
 }
 
-const char* platform_extension(const TargetOs& t) {
-  if (t.arch == "amd64") return ".ntamd64";
-  if (t.arch == "arm64") return ".ntarm64";
-  if (t.arch == "x86") return ".ntx86";
-  if (t.arch == "arm") return ".ntarm";
+std::string section_arch(std::string_view decoration) {
+  if (decoration.empty()) return "x86";
+  const auto d = parse_decoration(decoration);
+  return d && !d->arch.empty() ? d->arch : "x86";
+}
+
+std::optional<std::string> choose_decoration(const std::vector<std::string>& decorations, const TargetOs& target) {
+  const std::string* best = nullptr;
+  std::tuple<int, int, int, int, int, int> best_key{-1, -1, -1, -1, -1, -1};
+  for (const auto& written : decorations) {
+    const auto d = parse_decoration(written);
+    if (!d || !applies(*d, target)) continue;
+    const int major = d->major.value_or(0), minor = d->minor.value_or(0);
+    const int build = (major == target.major && minor == target.minor) ? d->build.value_or(0) : 0;
+    const std::tuple<int, int, int, int, int, int> key{
+        d->arch.empty() ? 0 : 1, major, minor, build, d->product_type ? 1 : 0, d->suite_mask ? 1 : 0};
+    // Ties keep the first listed: Windows reads the line left to right.
+    if (key > best_key) {
+      best_key = key;
+      best = &written;
+    }
+  }
+  if (best) return *best;
+  if (target.arch == "x86") return std::string();
+  return std::nullopt;
+}
+
+const char* platform_extension(std::string_view arch) {
+  if (arch == "amd64") return ".ntamd64";
+  if (arch == "arm64") return ".ntarm64";
+  if (arch == "x86") return ".ntx86";
+  if (arch == "arm") return ".ntarm";
   return ".ntia64";
 }
+
+std::string catalog_file_key(std::string_view arch) { return std::string("CatalogFile") + platform_extension(arch); }
 
 }  // namespace drvaudit::inf

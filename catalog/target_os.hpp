@@ -4,23 +4,35 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 // The Windows a catalog is evaluated for, and the TargetOSVersion decorations of [Manufacturer]
-// (combining-platform-extensions-with-operating-system-versions.md).
+// (combining-platform-extensions-with-operating-system-versions.md, inf-manufacturer-section.md).
 namespace drvaudit::inf {
+
+enum class ProductType : std::uint8_t { workstation = 1, domain_controller = 2, server = 3 };
+std::string_view product_type_name(ProductType p);  // "workstation", "domain-controller", "server"
+// "workstation", "server", "domain-controller" (also "dc", "1".."3"); nullopt for anything else.
+std::optional<ProductType> parse_product_type(std::string_view text);
 
 struct TargetOs {
   std::string arch = "amd64";  // x86, amd64, arm, arm64, ia64
   int major = 10;
   int minor = 0;
   int build = 22631;
-  int product_type = 1;  // 1 workstation, 2 domain controller, 3 server
+  ProductType product_type = ProductType::workstation;
+  std::uint32_t suite_mask = 0;  // VER_SUITE_* bits of the machine; 0 = none known
 
-  // "10.0.22631" (build optional) and an architecture; throws UsageError on bad text.
+  // "10.0.22631" (build optional) and an architecture (amd64, x64 and x86_64 are one); throws
+  // UsageError on bad text.
   static TargetOs parse(std::string_view version, std::string_view arch);
-  std::string to_string() const;  // "10.0.22631 amd64"
+  std::string to_string() const;  // "10.0.22631 amd64", with " server" for a non-workstation
   friend bool operator==(const TargetOs&, const TargetOs&) = default;
 };
+
+// The canonical architecture name for what operating systems and users call it: "x64", "x86_64"
+// and "AMD64" are amd64, "i686" and "i386" are x86, "aarch64" is arm64. nullopt when unknown.
+std::optional<std::string> canonical_arch(std::string_view text);
 
 // NT[Arch][.Major[.Minor[.ProductType[.SuiteMask[.BuildNumber]]]]]
 struct Decoration {
@@ -31,10 +43,25 @@ struct Decoration {
 // nullopt when the text is not an NT decoration.
 std::optional<Decoration> parse_decoration(std::string_view text);
 
-// Whether the decoration applies to the target (architecture, version, build, product type).
+// Whether one decoration is usable on the target at all: its architecture (an architecture-less
+// decoration serves x86 only, since Windows Server 2003 SP1), its OS version and build, product
+// type and suite.
 bool applies(const Decoration& d, const TargetOs& target);
 
-// The install-section extensions Windows tries for the target, most specific first: ".NTamd64", ".NT", "".
-const char* platform_extension(const TargetOs& target);
+// The architecture a Models section can serve: its decoration's, or x86 for an architecture-less
+// or undecorated one.
+std::string section_arch(std::string_view decoration);
+
+// Which Models section one [Manufacturer] line gives the target, the way Windows chooses it: among
+// the decorations that apply, an explicit architecture beats none, then the highest OS version (a
+// build counts at that exact version only), then a product type, then a suite mask; with none, the
+// undecorated section on x86. Returns the chosen decoration as written ("" for the undecorated
+// section), or nullopt when the line gives this target nothing.
+std::optional<std::string> choose_decoration(const std::vector<std::string>& decorations, const TargetOs& target);
+
+// The install-section extension Windows tries first for an architecture: ".ntamd64", ".ntx86", …
+const char* platform_extension(std::string_view arch);
+// The CatalogFile key for an architecture: "CatalogFile.ntamd64", …
+std::string catalog_file_key(std::string_view arch);
 
 }  // namespace drvaudit::inf

@@ -31,6 +31,8 @@ endif()
 find_package(SQLite3 REQUIRED)
 find_package(CURL REQUIRED)
 if(NOT WIN32)
+  # SHA-1 for driver catalogs (libsodium has none); Windows uses CNG.
+  find_package(OpenSSL REQUIRED COMPONENTS Crypto)
   # CAB/ZIP extraction on Linux (DESIGN.md §7); Windows uses its own cabinet and zip support.
   find_package(LibArchive REQUIRED)
 endif()

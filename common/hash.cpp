@@ -23,6 +23,14 @@ std::string to_hex(const std::array<unsigned char, crypto_hash_sha256_BYTES>& di
 }
 }  // namespace
 
+std::string sha256_digest(std::string_view bytes) {
+  ensure_sodium();
+  std::string digest(crypto_hash_sha256_BYTES, '\0');
+  crypto_hash_sha256(reinterpret_cast<unsigned char*>(digest.data()),
+                     reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+  return digest;
+}
+
 std::string sha256_hex(std::string_view bytes) {
   ensure_sodium();
   std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};

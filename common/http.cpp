@@ -6,6 +6,7 @@
 #include <memory>
 #include <thread>
 
+#include "common/error.hpp"
 #include "common/text.hpp"
 
 namespace drvaudit::http {
@@ -144,6 +145,18 @@ Response get(const Request& request) {
       wait *= 2;
     }
   }
+}
+
+std::string resolve(const std::string& base, const std::string& reference) {
+  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> url(curl_url(), &curl_url_cleanup);
+  if (!url || curl_url_set(url.get(), CURLUPART_URL, base.c_str(), 0) != CURLUE_OK) throw Error("not a URL: " + base);
+  if (curl_url_set(url.get(), CURLUPART_URL, reference.c_str(), 0) != CURLUE_OK)
+    throw Error("not a URL relative to " + base + ": " + reference);
+  char* out = nullptr;
+  if (curl_url_get(url.get(), CURLUPART_URL, &out, 0) != CURLUE_OK || !out) throw Error("cannot resolve " + reference);
+  std::string result(out);
+  curl_free(out);
+  return result;
 }
 
 }  // namespace drvaudit::http

@@ -51,4 +51,8 @@ struct Response {
 // transient ones: connection failures, timeouts, 5xx, 429).
 Response get(const Request& request);
 
+// A URL relative to a base resolved as RFC 3986 says (libcurl's URL parser); an absolute URL is
+// returned normalised. Throws Error when either is not a URL.
+std::string resolve(const std::string& base, const std::string& reference);
+
 }  // namespace drvaudit::http

@@ -10,11 +10,12 @@ namespace drvaudit {
 // Where and when a device list was taken.
 struct MachineInfo {
   std::string hostname;
-  std::string os;           // "linux", "windows"
-  std::string os_version;   // kernel release, or Windows major.minor.build
-  std::string arch;         // "x86_64"/"amd64", "arm64", …
-  std::string captured_at;  // ISO 8601 UTC
-  std::string source;       // "sysfs:/sys", "setupapi", …
+  std::string os;            // "linux", "windows"
+  std::string os_version;    // kernel release, or Windows major.minor.build
+  std::string arch;          // "x86_64"/"amd64", "arm64", …
+  std::string product_type;  // Windows: "workstation", "server", "domain-controller"; "" when unknown
+  std::string captured_at;   // ISO 8601 UTC
+  std::string source;        // "sysfs:/sys", "setupapi", …
 
   friend bool operator==(const MachineInfo&, const MachineInfo&) = default;
 };

@@ -145,11 +145,12 @@ class Reader {
     const json& machine = member(doc, "", "machine", false);
     if (!machine.is_null()) {
       if (!machine.is_object()) fail("/machine", "expected an object");
-      only_keys(machine, "/machine", {"hostname", "os", "os_version", "arch", "captured_at", "source"});
+      only_keys(machine, "/machine", {"hostname", "os", "os_version", "arch", "product_type", "captured_at", "source"});
       inv.machine.hostname = string_at(machine, "/machine", "hostname", false);
       inv.machine.os = string_at(machine, "/machine", "os", false);
       inv.machine.os_version = string_at(machine, "/machine", "os_version", false);
       inv.machine.arch = string_at(machine, "/machine", "arch", false);
+      inv.machine.product_type = string_at(machine, "/machine", "product_type", false);
       inv.machine.captured_at = string_at(machine, "/machine", "captured_at", false);
       inv.machine.source = string_at(machine, "/machine", "source", false);
     }
@@ -196,8 +197,10 @@ ordered_json to_json(const Inventory& inventory) {
   ordered_json doc;
   doc["schema"] = kSchema;
   const auto& m = inventory.machine;
-  doc["machine"] = {{"hostname", m.hostname},       {"os", m.os},        {"os_version", m.os_version}, {"arch", m.arch},
-                    {"captured_at", m.captured_at}, {"source", m.source}};
+  doc["machine"] = {{"hostname", m.hostname}, {"os", m.os}, {"os_version", m.os_version}, {"arch", m.arch}};
+  if (!m.product_type.empty()) doc["machine"]["product_type"] = m.product_type;
+  doc["machine"]["captured_at"] = m.captured_at;
+  doc["machine"]["source"] = m.source;
   doc["devices"] = ordered_json::array();
   for (const auto& d : inventory.devices) doc["devices"].push_back(device_to_json(d));
   return doc;

@@ -24,12 +24,9 @@ inf::TargetOs default_target() {
   t.major = static_cast<int>(v.major);
   t.minor = static_cast<int>(v.minor);
   t.build = static_cast<int>(v.build);
-  SYSTEM_INFO si{};
-  GetNativeSystemInfo(&si);
-  t.arch = si.wProcessorArchitecture == PROCESSOR_ARCHITECTURE_ARM64   ? "arm64"
-           : si.wProcessorArchitecture == PROCESSOR_ARCHITECTURE_INTEL ? "x86"
-                                                                       : "amd64";
-  t.product_type = 1;
+  t.arch = native_arch();
+  t.product_type = inf::parse_product_type(product_type_name(v.product_type)).value_or(inf::ProductType::workstation);
+  t.suite_mask = v.suite_mask;
   return t;
 }
 

@@ -12,11 +12,35 @@ WindowsVersion running_windows_version() {
   WindowsVersion v;
   if (HMODULE ntdll = GetModuleHandleW(L"ntdll.dll")) {
     auto fn = reinterpret_cast<RtlGetVersionFn>(reinterpret_cast<void*>(GetProcAddress(ntdll, "RtlGetVersion")));
-    OSVERSIONINFOW info{};
+    // The EX form also carries the product type and suite mask that TargetOSVersion decorations test.
+    OSVERSIONINFOEXW info{};
     info.dwOSVersionInfoSize = sizeof(info);
-    if (fn && fn(&info) == 0) v = {info.dwMajorVersion, info.dwMinorVersion, info.dwBuildNumber};
+    if (fn && fn(reinterpret_cast<OSVERSIONINFOW*>(&info)) == 0) {
+      v = {info.dwMajorVersion, info.dwMinorVersion, info.dwBuildNumber, info.wProductType, info.wSuiteMask};
+    }
   }
   return v;
+}
+
+std::string product_type_name(unsigned product_type) {
+  switch (product_type) {
+    case VER_NT_WORKSTATION: return "workstation";
+    case VER_NT_DOMAIN_CONTROLLER: return "domain-controller";
+    case VER_NT_SERVER: return "server";
+    default: return "";
+  }
+}
+
+std::string native_arch() {
+  SYSTEM_INFO si{};
+  GetNativeSystemInfo(&si);
+  switch (si.wProcessorArchitecture) {
+    case PROCESSOR_ARCHITECTURE_ARM64: return "arm64";
+    case PROCESSOR_ARCHITECTURE_INTEL: return "x86";
+    case PROCESSOR_ARCHITECTURE_ARM: return "arm";
+    case PROCESSOR_ARCHITECTURE_IA64: return "ia64";
+    default: return "amd64";
+  }
 }
 
 MachineInfo windows_machine_info(const std::string& source) {
@@ -29,11 +53,8 @@ MachineInfo windows_machine_info(const std::string& source) {
   wchar_t name[MAX_COMPUTERNAME_LENGTH + 1] = {};
   DWORD size = MAX_COMPUTERNAME_LENGTH + 1;
   if (GetComputerNameW(name, &size)) info.hostname = win::narrow(std::wstring_view(name, size));
-  SYSTEM_INFO si{};
-  GetNativeSystemInfo(&si);
-  info.arch = si.wProcessorArchitecture == PROCESSOR_ARCHITECTURE_ARM64   ? "arm64"
-              : si.wProcessorArchitecture == PROCESSOR_ARCHITECTURE_INTEL ? "x86"
-                                                                          : "amd64";
+  info.arch = native_arch();
+  info.product_type = product_type_name(v.product_type);
   return info;
 }
 

@@ -1,4 +1,6 @@
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <cstdlib>
 
 #include <filesystem>
 
@@ -11,10 +13,15 @@ namespace fs = std::filesystem;
 
 namespace {
 const TargetOs kWin11 = TargetOs::parse("10.0.22631", "amd64");
-const fs::path kCorpus = drvaudit::test::shared_dir() / "corpora/inf-open";
+const fs::path kCorpus = drvaudit::test::corpus_dir() / "inf-open";
 
+// The package with the Models lines Windows 11 amd64 would consider.
 DriverPackage load(const std::string& relative) {
-  return load_package(drvaudit::test::read_file(kCorpus / relative), fs::path(relative).filename().string(), kWin11);
+  auto pkg = load_package(drvaudit::test::read_file(kCorpus / relative), fs::path(relative).filename().string());
+  std::vector<ModelEntry> chosen;
+  for (const auto* m : pkg.models_for(kWin11)) chosen.push_back(*m);
+  pkg.models = std::move(chosen);
+  return pkg;
 }
 }  // namespace
 
@@ -26,7 +33,7 @@ TEST_CASE("every INF in the open corpus parses, or is reported as a template or 
     if (ext != ".inf" && ext != ".inx" && ext != ".in") continue;
     INFO(entry.path().string());
     try {
-      const auto pkg = load_package(drvaudit::test::read_file(entry.path()), entry.path().filename().string(), kWin11);
+      const auto pkg = load_package(drvaudit::test::read_file(entry.path()), entry.path().filename().string());
       if (pkg.template_reason) {
         CHECK_FALSE(pkg.template_reason->empty());
         ++templates;
@@ -57,7 +64,7 @@ TEST_CASE("golden: qemupciserial.inf") {
   CHECK(pkg.class_name == "MultiFunction");
   CHECK(pkg.driver_ver.date.to_inf() == "05/21/2022");
   CHECK(pkg.driver_ver.version.to_string() == "100.90.104.22100");
-  CHECK(pkg.catalog_file == "qemupciserial.cat");
+  CHECK(pkg.signature_for("amd64")->catalog_file == "qemupciserial.cat");
   REQUIRE(pkg.models.size() == 3);
   CHECK(pkg.models[0].models_section == "QEMU.NTAMD64");
   CHECK(pkg.models[0].hardware_id == "PCI\\VEN_1B36&DEV_0002");
@@ -98,4 +105,45 @@ TEST_CASE("golden: autoconf and non-driver files") {
              Catch::Contains("@PRODUCT_TAP_WIN"));
   CHECK_THROWS_WITH(load("ms-samples/general/toaster/toastpkg/inf/autorun.inf"),
                     Catch::Contains("no [Version] section"));
+}
+
+// Golden: which Models lines each INF of the corpus offers three Windows versions. A change in the
+// section choice moves lines in these files; review the diff, then regenerate with
+// DRVAUDIT_UPDATE_GOLDEN=1. The files were checked by hand against the decoration rules for a
+// sample of INFs (docs/catalog.md, "Section choice").
+TEST_CASE("golden: the Models lines chosen per corpus file for Windows 11 amd64, Windows 10 amd64 and Windows 7 x86") {
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::recursive_directory_iterator(kCorpus)) {
+    if (entry.is_regular_file() && drvaudit::text::iequals(entry.path().extension().string(), ".inf"))
+      files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  for (const auto* target_text : {"10.0.22631 amd64", "10.0.19045 amd64", "6.1.7601 x86"}) {
+    const auto parts = drvaudit::text::split(std::string_view(target_text), ' ');
+    const auto target = TargetOs::parse(parts[0], parts[1]);
+    std::string actual = "# Models lines chosen for Windows " + std::string(target_text) + "\n";
+    for (const auto& file : files) {
+      DriverPackage pkg;
+      try {
+        pkg = load_package(drvaudit::test::read_file(file), file.filename().string());
+      } catch (const NotAnInf&) {
+        continue;
+      }
+      if (pkg.template_reason) continue;
+      const auto relative = fs::relative(file, kCorpus).generic_string();
+      const auto chosen = pkg.models_for(target);
+      actual += relative + ": " + std::to_string(chosen.size()) + " of " + std::to_string(pkg.models.size()) + "\n";
+      for (const auto* m : chosen) {
+        actual += "  " + std::to_string(m->line) + " [" + m->models_section + "] " +
+                  (m->hardware_id.empty() ? std::string("(no hardware ID)") : m->hardware_id) + " -> " +
+                  m->ddinstall_section + "\n";
+      }
+    }
+    std::string name = std::string(target_text);
+    std::replace(name.begin(), name.end(), ' ', '-');
+    const auto golden = drvaudit::test::corpus_dir() / ".." / "golden" / ("models-" + name + ".txt");
+    if (std::getenv("DRVAUDIT_UPDATE_GOLDEN")) drvaudit::test::write_file(golden, actual);
+    INFO("golden file " << golden.string() << " (DRVAUDIT_UPDATE_GOLDEN=1 rewrites it)");
+    CHECK(drvaudit::test::read_file(golden) == actual);
+  }
 }

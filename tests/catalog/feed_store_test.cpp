@@ -38,7 +38,12 @@ TEST_CASE("feed store: packages replace the source's previous ones and are found
   CHECK(c.replace(test::sample_feed_document()) == 2);
   CHECK(c.store.lookup("pci\\ven_8086&dev_5678").size() == 2);  // one Models line in each package
   CHECK(c.store.stats().packages == 2);
-  CHECK(c.store.target()->to_string() == "10.0.22631 amd64");
+  const auto entry = c.store.lookup("PCI\\VEN_8086&DEV_1234").at(0);
+  CHECK(entry.signature.status == inf::SignatureStatus::signed_by_catalog);
+  CHECK(entry.location.kind == catalog::PackageLocation::Kind::download);
+  CHECK(entry.location.url == "https://127.0.0.1:1/packages/net.zip");  // resolved against the feed
+  CHECK(entry.location.sha256 == std::string(64, 'a'));
+  CHECK(entry.location.inf_path == "net.inf");
 
   auto doc = test::sample_feed_document();
   doc["packages"].erase(1);
@@ -67,10 +72,10 @@ TEST_CASE("feed store: a feed that fails after packages were written leaves the 
                     Catch::Contains("invalid JSON"));
   CHECK(c.snapshot() == before);
 
-  // The target comes from the header, which may follow the packages: checked before the commit.
-  auto other_target = test::sample_feed_document();
-  other_target["target"] = "10.0.19045 amd64";
-  CHECK_THROWS_WITH(c.replace(other_target, "\"w10\""), Catch::Contains("the feed is for Windows 10.0.19045"));
+  // An error in the last package's last object, after everything else was written.
+  auto last = test::sample_feed_document();
+  last["packages"][1]["signatures"][0]["status"] = "trusted";
+  CHECK_THROWS_WITH(c.replace(last, "\"late\""), Catch::Contains("/packages/1/signatures/0/status"));
   CHECK(c.snapshot() == before);
 
   // The store still works: the next good feed goes in.

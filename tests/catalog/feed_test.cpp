@@ -17,6 +17,10 @@ TEST_CASE("a feed round-trips through its JSON form") {
   CHECK(m.hardware_id == "PCI\\VEN_8086&DEV_1234");
   CHECK(m.feature_score == 0xFE);
   CHECK(m.ddinstall_section == "Inst.NT");
+  CHECK(m.decoration == "NTamd64");
+  CHECK(m.line_decorations == std::vector<std::string>{"NTamd64"});
+  CHECK(back.packages[0].package.signatures.at(0).status == inf::SignatureStatus::signed_by_catalog);
+  CHECK(back.packages[0].package.signatures.at(0).signer == "ACME Signing");
   CHECK(back.packages[0].package.driver_ver.version == DriverVersion(1, 2, 3, 4));
   CHECK(feed::serialize(back) == text);
 }
@@ -31,14 +35,21 @@ TEST_CASE("bad feeds are refused with the JSON path of the problem") {
   };
   const std::vector<std::pair<std::string, std::string>> cases = {
       {good.substr(0, good.size() / 2), "invalid JSON at byte"},
-      {replaced("drvaudit-feed/1", "drvaudit-feed/2"), "at /schema: unsupported schema"},
+      {replaced("drvaudit-feed/2", "drvaudit-feed/1"), "at /schema: unsupported schema"},
       {replaced("\"1.2.3.4\"", "\"1.2.3.x\""), "at /packages/0/driver_version"},
       {replaced("\"feature_score\": 254", "\"feature_score\": 300"), "at /packages/0/models/0/feature_score"},
       {replaced(std::string(64, 'a'), "not-a-hash"), "at /packages/0/download/sha256"},
-      {replaced("\"trusted\"", "\"unsigned\""), "at /packages/0/signer"},
+      {replaced("\"status\": \"signed\"", "\"status\": \"trusted\""), "at /packages/0/signatures/0/status"},
+      {replaced("\"status\": \"signed\"", "\"status\": \"unsigned\""),
+       "at /packages/0/signatures/0: an unsigned package names no catalog file"},
+      {replaced("\"arch\": \"amd64\",\n          \"catalog_file\"", "\"arch\": \"x64\",\n          \"catalog_file\""),
+       "at /packages/0/signatures/0/arch: expected x86, amd64"},
+      {replaced("\"decoration\": \"NTamd64\"", "\"decoration\": \"NTx86\""),
+       "at /packages/0/models/0: \"arch\" amd64 is not the architecture of the decoration \"NTx86\""},
+      {replaced("\"decoration\": \"NTamd64\"", "\"decoration\": \"Win10\""),
+       "at /packages/0/models/0/decoration: \"Win10\" is not a TargetOSVersion decoration"},
       {replaced("\"zip\"", "\"rar\""), "at /packages/0/download/format"},
-      {replaced("\"10.0.22631 amd64\"", "\"windows\""), "at /target"},
-      {"{\"schema\":\"drvaudit-feed/1\",\"n\":36e968}", "invalid JSON"},
+      {"{\"schema\":\"drvaudit-feed/2\",\"n\":36e968}", "invalid JSON"},
   };
   for (const auto& [text, expected] : cases) {
     INFO(text.substr(0, 100));
@@ -65,7 +76,16 @@ TEST_CASE("the feed reader reports each kind of mistake at its JSON Pointer") {
   };
   const std::vector<Case> cases = {
       {[](json& d) { d["packages"][1].erase("inf"); }, "at /packages/1: missing required key \"inf\""},
-      {[](json& d) { d.erase("target"); }, "at /: missing required key \"target\""},
+      {[](json& d) { d.erase("publisher"); }, "at /: missing required key \"publisher\""},
+      {[](json& d) { d["packages"][1]["models"][0]["arch"] = "arm64"; },
+       "at /packages/1/models/0: \"arch\" arm64 is not the architecture of the decoration"},
+      {[](json& d) {
+         d["packages"][1]["models"][0]["arch"] = "x86";
+         d["packages"][1]["models"][0]["decoration"] = "NTx86";
+       },
+       "at /packages/1/models: Models line 0 is for x86 but \"signatures\" has no entry for that architecture"},
+      {[](json& d) { d["packages"][1]["models"][0]["line_decorations"] = "NTamd64"; },
+       "at /packages/1/models/0/line_decorations: expected an array of strings"},
       {[](json& d) { d["packages"][1]["models"][1].erase("line"); },
        "at /packages/1/models/1: missing required key \"line\""},
       {[](json& d) { d["packages"][1]["models"][1]["line"] = "20"; },
@@ -97,8 +117,9 @@ TEST_CASE("the feed reader reports each kind of mistake at its JSON Pointer") {
       {[](json& d) { d["packages"][0]["download"] = "packages/net.zip"; },
        "at /packages/0/download: expected an object"},
       {[](json& d) { d["packages"][0]["download"]["format"] = "rar"; }, "at /packages/0/download/format"},
-      {[](json& d) { d["packages"][1]["catalog_file"] = ""; },
-       "at /packages/1/signer: a trusted package names its catalog file"},
+      {[](json& d) { d["packages"][1]["signatures"][0]["catalog_file"] = ""; },
+       "at /packages/1/signatures/0: an unsigned package names no catalog file"},
+      {[](json& d) { d["packages"][1]["signatures"] = {"x"}; }, "at /packages/1/signatures/0: expected an object"},
       {[](json& d) {
          d["packages"][1]["models"][0]["hardware_id"] = "";
          d["packages"][1]["models"][0]["compatible_ids"] = json::array();
@@ -151,7 +172,6 @@ TEST_CASE("a streamed feed hands over its packages in order and keeps only the h
   CHECK(seen == std::vector<std::string>{"net.inf", "second.inf"});
   CHECK(header.packages.empty());
   CHECK(header.publisher == "ACME IT");
-  CHECK(header.target.to_string() == "10.0.22631 amd64");
 }
 
 TEST_CASE("minisign: malformed keys and signatures are refused with the reason") {

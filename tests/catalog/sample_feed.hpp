@@ -12,19 +12,23 @@ inline feed::Feed sample_feed() {
   feed::Feed f;
   f.publisher = "ACME IT";
   f.generated_at = "2026-11-21T10:00:00Z";
-  f.target = inf::TargetOs::parse("10.0.22631", "amd64");
   feed::Package p;
   p.package.inf_name = "net.inf";
   p.package.provider = "ACME";
   p.package.class_name = "Net";
   p.package.class_guid = "{4d36e972-e325-11ce-bfc1-08002be10318}";
-  p.package.catalog_file = "net.cat";
+  p.package.signatures = {{"amd64", "net.cat", inf::SignatureStatus::signed_by_catalog, "ACME Signing",
+                           "2022-05-21T10:00:00Z", inf::ChainStatus::not_checked, ""}};
   p.package.driver_ver = {DriverDate::parse("05/21/2022"), DriverVersion(1, 2, 3, 4)};
   p.package.has_driver_ver = true;
   inf::ModelEntry m;
   m.manufacturer = "ACME";
+  m.manufacturer_line = 7;
   m.description = "ACME NIC";
   m.models_section = "M.NTamd64";
+  m.decoration = "NTamd64";
+  m.line_decorations = {"NTamd64"};
+  m.arch = "amd64";
   m.install_section = "Inst";
   m.ddinstall_section = "Inst.NT";
   m.nt_extension = true;

@@ -10,17 +10,13 @@ using namespace drvaudit;
 namespace fs = std::filesystem;
 
 namespace {
-const inf::TargetOs kWin11 = inf::TargetOs::parse("10.0.22631", "amd64");
-
 std::string simple_inf(const std::string& hwid, const std::string& driver_ver) {
   return "[Version]\nSignature=\"$Windows NT$\"\nClass=Net\nProvider=ACME\nCatalogFile=a.cat\nDriverVer=" + driver_ver +
          "\n[Manufacturer]\nACME=M,NTamd64\n[M.NTamd64]\nCard=Inst," + hwid + ",PCI\\CC_0200\n[Inst.NT]\n";
 }
 
-catalog::IndexReport index(catalog::Store& store, const fs::path& folder, const inf::TargetOs& target = kWin11) {
-  catalog::IndexOptions options;
-  options.target = target;
-  return catalog::index_folder(store, folder, options);
+catalog::IndexReport index(catalog::Store& store, const fs::path& folder) {
+  return catalog::index_folder(store, folder, {});
 }
 
 // Counts commits by other connections: PRAGMA data_version changes only when one committed changes.
@@ -65,7 +61,7 @@ TEST_CASE("catalog: index, search by ID in any case, then sources and stats") {
   const auto stats = store.stats();
   CHECK(stats.models == 3);
   CHECK(stats.ids == 6);  // index rows: PCI\\CC_0200 is listed by both packages
-  CHECK(stats.target == "10.0.22631 amd64");
+  CHECK(stats.stale == 0);
 }
 
 TEST_CASE("catalog: re-indexing an unchanged folder writes nothing, changes are picked up") {
@@ -118,7 +114,6 @@ TEST_CASE("catalog: an interrupted index leaves the previous catalog intact") {
   test::write_file(dir / "drv/a.inf", simple_inf("PCI\\VEN_9&DEV_9", "01/01/2024,9.0"));
   test::write_file(dir / "drv/b.inf", simple_inf("PCI\\VEN_8&DEV_8", "01/01/2024,9.0"));
   catalog::IndexOptions options;
-  options.target = kWin11;
   options.progress = [](std::size_t done, std::size_t, const std::string&) {
     if (done == 2) throw std::runtime_error("power cut");
   };
@@ -141,16 +136,103 @@ TEST_CASE("catalog: overlapping folders: the latest index owns a file") {
   CHECK(store.lookup("PCI\\VEN_1&DEV_1").size() == 1);
 }
 
-TEST_CASE("catalog: a new target OS re-reads every file") {
+TEST_CASE("catalog: one index serves every target, and each entry says which section it is in") {
   test::TempDir dir;
-  test::write_file(dir / "drv/a.inf",
-                   "[Version]\nSignature=$Windows NT$\nDriverVer=1/1/2020\n[Manufacturer]\nA=M,NTamd64.10.0...22000\n"
-                   "[M.NTamd64.10.0...22000]\nD=I,PCI\\VEN_1&DEV_1\n[I]\n");
+  test::write_file(
+      dir / "drv/a.inf",
+      "[Version]\nSignature=$Windows NT$\nDriverVer=1/1/2020\n[Manufacturer]\nA=M,NTamd64.10.0...22000,NTx86\n"
+      "[M.NTamd64.10.0...22000]\nD=I,PCI\\VEN_1&DEV_1\n[M.NTx86]\nD=I,PCI\\VEN_1&DEV_1\n[I]\n");
   catalog::Store store(dir / "catalog.db", catalog::Store::Mode::read_write);
-  index(store, dir / "drv", inf::TargetOs::parse("10.0.19045", "amd64"));
-  CHECK(store.lookup("PCI\\VEN_1&DEV_1").empty());  // Windows 10 22H2: the section is for Windows 11
-  const auto report = index(store, dir / "drv", kWin11);
-  CHECK(report.target_changed);
+  index(store, dir / "drv");
+  const auto hits = store.lookup("PCI\\VEN_1&DEV_1");
+  REQUIRE(hits.size() == 2);
+  CHECK(hits[0].models_section == "M.NTamd64.10.0...22000");
+  CHECK(hits[0].arch == "amd64");
+  CHECK(hits[0].line_decorations == std::vector<std::string>{"NTamd64.10.0...22000", "NTx86"});
+  CHECK(hits[1].arch == "x86");
+  CHECK(catalog::applies_to(hits[0], inf::TargetOs::parse("10.0.22631", "amd64")));
+  CHECK_FALSE(catalog::applies_to(hits[0], inf::TargetOs::parse("10.0.19045", "amd64")));  // Windows 10 22H2
+  CHECK(catalog::applies_to(hits[1], inf::TargetOs::parse("10.0.19045", "x86")));
+  CHECK(hits[0].location.kind == catalog::PackageLocation::Kind::folder);
+  CHECK(fs::path(hits[0].location.folder) == fs::weakly_canonical(dir / "drv"));
+  CHECK(hits[0].location.inf_path == "a.inf");
+}
+
+TEST_CASE("catalog: a v2 catalog (one target) is migrated in place and read again by the next index") {
+  test::TempDir dir;
+  test::write_file(dir / "drv/a.inf", simple_inf("PCI\\VEN_1&DEV_1", "01/01/2020,1.0"));
+  {
+    // The v2 schema as drvaudit 0.1 wrote it, with one indexed file and a feed source.
+    sqlite::Database v2(dir / "catalog.db", sqlite::Database::Mode::read_write_create);
+    v2.exec(R"SQL(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT INTO meta VALUES('schema_version', '2'), ('target', '10.0.22631 amd64');
+CREATE TABLE sources(id INTEGER PRIMARY KEY, kind TEXT NOT NULL, location TEXT NOT NULL UNIQUE,
+  last_indexed TEXT NOT NULL DEFAULT '', status TEXT NOT NULL DEFAULT 'new', pubkey TEXT NOT NULL DEFAULT '',
+  allow_unsigned INTEGER NOT NULL DEFAULT 0, ca_file TEXT NOT NULL DEFAULT '', etag TEXT NOT NULL DEFAULT '',
+  last_modified TEXT NOT NULL DEFAULT '');
+CREATE TABLE files(id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+  path TEXT NOT NULL UNIQUE, size INTEGER NOT NULL, mtime INTEGER NOT NULL, sha256 TEXT NOT NULL, status TEXT NOT NULL,
+  message TEXT NOT NULL DEFAULT '');
+CREATE INDEX files_scan ON files(source_id, path, id, size, mtime, sha256);
+CREATE TABLE packages(id INTEGER PRIMARY KEY, file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+  inf_name TEXT NOT NULL, provider TEXT NOT NULL, class TEXT NOT NULL, class_guid TEXT NOT NULL, catalog_file TEXT NOT NULL);
+CREATE TABLE models(id INTEGER PRIMARY KEY, package_id INTEGER NOT NULL REFERENCES packages(id) ON DELETE CASCADE,
+  manufacturer TEXT NOT NULL, description TEXT NOT NULL, install_section TEXT NOT NULL, ddinstall_section TEXT NOT NULL,
+  nt_extension INTEGER NOT NULL, hardware_id TEXT NOT NULL, compatible_ids TEXT NOT NULL, feature_score INTEGER NOT NULL,
+  driver_date TEXT NOT NULL, driver_version TEXT NOT NULL, line INTEGER NOT NULL);
+CREATE TABLE model_ids(id_upper TEXT NOT NULL, model_id INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
+  PRIMARY KEY(id_upper, model_id)) WITHOUT ROWID;
+INSERT INTO sources(id, kind, location, status, pubkey, etag) VALUES(1, 'inf-folder', ')SQL" +
+            fs::weakly_canonical(dir / "drv").string() + R"SQL(', 'ok', '', ''),
+  (2, 'feed', 'https://drivers.example/feed.json', 'ok', 'RWQkey', '"v7"');
+INSERT INTO files VALUES(1, 1, ')SQL" +
+            fs::weakly_canonical(dir / "drv/a.inf").string() + R"SQL(', 10, 10, '', 'indexed', '');
+INSERT INTO packages VALUES(1, 1, 'a.inf', 'ACME', 'Net', '', 'a.cat');
+INSERT INTO models VALUES(1, 1, 'ACME', 'Card', 'Inst', 'Inst.NT', 1, 'PCI\VEN_1&DEV_1', '', 255, '2020-01-01', '1.0.0.0', 9);
+INSERT INTO model_ids VALUES('PCI\VEN_1&DEV_1', 1);
+)SQL");
+  }
+  {
+    const catalog::Store upgraded(dir / "catalog.db", catalog::Store::Mode::read_only);
+    const auto stats = upgraded.stats();
+    CHECK(stats.stale == 1);  // the file is kept, marked to be read again
+    CHECK(stats.packages == 0);
+    CHECK(upgraded.lookup("PCI\\VEN_1&DEV_1").empty());
+    const auto feeds = upgraded.feed_sources();
+    REQUIRE(feeds.size() == 1);
+    CHECK(feeds[0].pubkey == "RWQkey");  // the subscription survives
+    CHECK(feeds[0].etag.empty());        // and is fetched in full at the next sync
+    sqlite::Database raw(dir / "catalog.db", sqlite::Database::Mode::read_only);
+    auto q = raw.prepare("SELECT value FROM meta WHERE key = 'schema_version'");
+    REQUIRE(q.step());
+    CHECK(q.column_text(0) == "3");
+  }
+  catalog::Store store(dir / "catalog.db", catalog::Store::Mode::read_write);
+  const auto report = index(store, dir / "drv");
+  CHECK(report.updated == 1);
+  CHECK(store.stats().stale == 0);
+  REQUIRE(store.lookup("PCI\\VEN_1&DEV_1").size() == 1);
+  CHECK(store.lookup("PCI\\VEN_1&DEV_1")[0].arch == "amd64");
+}
+
+TEST_CASE("catalog: a file that could not be read is read again by the next index") {
+  test::TempDir dir;
+  test::write_file(dir / "drv/a.inf", simple_inf("PCI\\VEN_1&DEV_1", "01/01/2020,1.0"));
+  catalog::Store store(dir / "catalog.db", catalog::Store::Mode::read_write);
+  {
+    auto& db = store.database();
+    const auto source = store.ensure_source("inf-folder", fs::weakly_canonical(dir / "drv").string());
+    // As a run that could not read the file would have left it: same size and mtime, status error.
+    index(store, dir / "drv");
+    db.prepare("UPDATE files SET status = 'error', message = 'cannot read: Permission denied' WHERE source_id = ?1")
+        .bind(1, source)
+        .run();
+    db.exec("DELETE FROM packages");
+  }
+  CHECK(store.lookup("PCI\\VEN_1&DEV_1").empty());
+  const auto report = index(store, dir / "drv");
+  CHECK(report.updated == 1);
   CHECK(store.lookup("PCI\\VEN_1&DEV_1").size() == 1);
 }
 
@@ -179,11 +261,12 @@ TEST_CASE("catalog: a lookup starts from the ID index even with stale planner st
   test::TempDir dir;
   {
     catalog::Store store(dir / "c.db", catalog::Store::Mode::read_write);
-    store.set_target(kWin11);
     const auto source = store.ensure_source("inf-folder", "/generated");
     sqlite::Transaction tx(store.database());
     for (int i = 0; i < 2000; ++i) {
-      store.put_file(false, source, "/generated/" + std::to_string(i) + ".inf", 1, 1, "", "indexed", "", nullptr);
+      catalog::Store::FileRow row;
+      row.size = row.mtime = 1;
+      store.put_file(false, source, "/generated/" + std::to_string(i) + ".inf", row, nullptr, nullptr);
       const auto file_id = store.database().last_insert_rowid();
       inf::DriverPackage package;
       package.inf_name = std::to_string(i) + ".inf";
@@ -191,9 +274,13 @@ TEST_CASE("catalog: a lookup starts from the ID index even with stale planner st
         inf::ModelEntry e;
         e.hardware_id = "PCI\\VEN_" + std::to_string(1000 + i) + "&DEV_" + std::to_string(m);
         e.compatible_ids = {"PCI\\CC_0200"};
+        e.models_section = "M.NTamd64";
+        e.decoration = "NTamd64";
+        e.line_decorations = {"NTamd64"};
+        e.arch = "amd64";
         package.models.push_back(e);
       }
-      store.put_package(file_id, package);
+      store.put_package(file_id, package, {});
     }
     tx.commit();
     store.database().exec("ANALYZE; DELETE FROM sqlite_stat1 WHERE idx = 'files_scan'");

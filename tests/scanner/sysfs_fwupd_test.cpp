@@ -13,7 +13,7 @@ namespace {
 // fwupd's src/tests/sys: a miniature sysfs tree with an Intel xHCI, a USB mouse, NVMe, SAS and TPM.
 std::map<std::string, Device> scan_fwupd_tree() {
   drvaudit::SysfsOptions options;
-  options.root = drvaudit::test::shared_dir() / "corpora/sysfs/fwupd-src-tests-sys/sys";
+  options.root = drvaudit::test::corpus_dir() / "sysfs/fwupd-src-tests-sys/sys";
   options.pci_ids = "/nonexistent";  // names from the tree itself, not from this machine's databases
   options.usb_ids = "/nonexistent";
   options.kernel_release = "6.1.0-test";
@@ -94,7 +94,7 @@ TEST_CASE("fwupd tree: built-in drivers report the kernel release") {
 
 TEST_CASE("fwupd tree: a scan round-trips through a snapshot file unchanged") {
   drvaudit::SysfsOptions options;
-  options.root = drvaudit::test::shared_dir() / "corpora/sysfs/fwupd-src-tests-sys/sys";
+  options.root = drvaudit::test::corpus_dir() / "sysfs/fwupd-src-tests-sys/sys";
   const auto inventory = drvaudit::SysfsSource(options).scan();
   drvaudit::test::TempDir dir;
   drvaudit::snapshot::save(dir / "fwupd.json", inventory);

@@ -13,7 +13,7 @@ namespace {
 std::map<std::string, Device> scan_recording(const std::string& relative) {
   drvaudit::test::TempDir dir;
   const auto root =
-      drvaudit::test::materialise_umockdev(drvaudit::test::shared_dir() / "corpora/sysfs" / relative, dir / "sys");
+      drvaudit::test::materialise_umockdev(drvaudit::test::corpus_dir() / "sysfs" / relative, dir / "sys");
   drvaudit::SysfsOptions options;
   options.root = root;
   options.pci_ids = options.usb_ids = "/nonexistent";

@@ -39,7 +39,7 @@ void write_file(const std::filesystem::path& file, const std::string& content) {
   if (!out) throw std::runtime_error("cannot write " + file.string());
 }
 
-std::filesystem::path shared_dir() { return DRVAUDIT_TEST_SHARED_DIR; }
+std::filesystem::path corpus_dir() { return DRVAUDIT_TEST_CORPUS_DIR; }
 std::filesystem::path drvaudit_binary() { return DRVAUDIT_TEST_BINARY; }
 
 }  // namespace drvaudit::test

@@ -23,7 +23,8 @@ std::string read_file(const std::filesystem::path& file);
 void write_file(const std::filesystem::path& file, const std::string& content);
 
 // ../shared next to the repository (set by CMake), and the built drvaudit program.
-std::filesystem::path shared_dir();
+// tests/corpora in the source tree: the open-licence INF files, sysfs trees and device listings.
+std::filesystem::path corpus_dir();
 std::filesystem::path drvaudit_binary();
 
 }  // namespace drvaudit::test

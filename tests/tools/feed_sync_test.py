@@ -52,7 +52,7 @@ def search_facts(state, hwid):
     if out.returncode != 0:
         return None
     return sorted((e["inf"], e["driver_ver"], e["section"], e["hardware_id"], tuple(e["compatible_ids"]), e["feature_score"],
-                   e["signed"], e["description"]) for e in json.loads(out.stdout))
+                   e["signature"], e["models_section"], e["arch"], e["description"]) for e in json.loads(out.stdout))
 
 
 class FaultHandler(http.server.BaseHTTPRequestHandler):
@@ -108,8 +108,7 @@ def main():
         # The publisher: export the corpus and sign the feed.
         publisher = os.path.join(tmp, "publisher")
         feed = os.path.join(www, "feed.json")
-        exported = run(DRVAUDIT, "--state-dir", publisher, "catalog", "export", INF_FOLDER, "--out", feed, "--target-os", "10.0.22631",
-                       "--arch", "amd64")
+        exported = run(DRVAUDIT, "--state-dir", publisher, "catalog", "export", INF_FOLDER, "--out", feed)
         check(exported.returncode == 0, "catalog export: " + exported.stderr.strip()[:200])
         signed = run("minisign", "-S", "-s", key, "-m", feed)
         check(signed.returncode == 0 and os.path.exists(feed + ".minisig"), "minisign -Sm feed.json")
@@ -132,7 +131,7 @@ def main():
 
         # Reference: the same folder indexed directly.
         reference = os.path.join(tmp, "reference")
-        run(DRVAUDIT, "--state-dir", reference, "catalog", "index", INF_FOLDER, "--target-os", "10.0.22631", "--arch", "amd64")
+        run(DRVAUDIT, "--state-dir", reference, "catalog", "index", INF_FOLDER)
 
         # First sync.
         client = os.path.join(tmp, "client")

@@ -18,46 +18,63 @@ const std::string kSampleCatalog = std::string(DRVAUDIT_TEST_SOURCE_DIR) + "/dat
 
 TEST_CASE("cli: catalog index of the open corpus, then search finds qemupciserial.inf") {
   TempDir state;
-  const auto index =
-      drvaudit_run(state, {"catalog", "index", (drvaudit::test::shared_dir() / "corpora/inf-open").string(),
-                           "--target-os", "10.0.22631", "--arch", "amd64"});
+  const auto index = drvaudit_run(state, {"catalog", "index", (drvaudit::test::corpus_dir() / "inf-open").string()});
   REQUIRE(index.exit_code == 0);
   CHECK_THAT(index.out, Catch::Contains("packages indexed") && Catch::Contains("templates"));
   const auto search = drvaudit_run(state, {"catalog", "search", "PCI\\VEN_1B36&DEV_0002"});
   REQUIRE(search.exit_code == 0);
   CHECK_THAT(search.out,
              Catch::Contains("qemupciserial.inf") && Catch::Contains("DriverVer 05/21/2022, 100.90.104.22100"));
-  const auto again =
-      drvaudit_run(state, {"catalog", "index", (drvaudit::test::shared_dir() / "corpora/inf-open").string(),
-                           "--target-os", "10.0.22631", "--arch", "amd64"});
+  // The old per-target options are accepted with a warning, and change nothing.
+  const auto again = drvaudit_run(state, {"catalog", "index", (drvaudit::test::corpus_dir() / "inf-open").string(),
+                                          "--target-os", "10.0.19045", "--arch", "amd64"});
   CHECK_THAT(again.out, Catch::Contains("0 added, 0 updated, 0 removed"));
+  CHECK_THAT(again.err, Catch::Contains("--target-os/--arch are ignored"));
   CHECK(drvaudit_run(state, {"catalog", "search", "PCI\\VEN_FFFF&DEV_0001"}).exit_code == 1);
   const auto sources = drvaudit_run(state, {"catalog", "sources", "--format", "json"});
   REQUIRE(sources.exit_code == 0);
   const auto list = nlohmann::json::parse(sources.out);
   REQUIRE(list.size() == 1);
   CHECK(list[0]["packages"].get<int>() == 18);  // the .inf files that are not templates
-  CHECK_THAT(drvaudit_run(state, {"catalog", "stats"}).out, Catch::Contains("target:       Windows 10.0.22631 amd64"));
+  CHECK_THAT(drvaudit_run(state, {"catalog", "stats"}).out, Catch::Contains("packages:     18"));
+
+  // catalog list: what the catalog offers one Windows version; the TrEE sample has no x86 section.
+  const auto listed =
+      drvaudit_run(state, {"catalog", "list", "--target-os", "10.0.22631", "--arch", "x64", "--format", "json"});
+  REQUIRE(listed.exit_code == 0);
+  const auto lines = nlohmann::json::parse(listed.out)["lines"];
+  bool tree = false;
+  for (const auto& l : lines) tree = tree || l["hardware_id"] == "ACPI\\TrEECSMP";
+  CHECK(tree);
+  const auto x86 = nlohmann::json::parse(
+      drvaudit_run(state, {"catalog", "list", "--target-os", "10.0.22631", "--arch", "x86", "--format", "json"})
+          .out)["lines"];
+  for (const auto& l : x86) CHECK(l["hardware_id"] != "ACPI\\TrEECSMP");
+  CHECK(x86.size() != lines.size());
+  const auto problems = drvaudit_run(state, {"catalog", "problems", "--format", "csv"});
+  REQUIRE(problems.exit_code == 0);
+  CHECK_THAT(problems.out, Catch::Contains("file,status,line,message") && Catch::Contains("template"));
 }
 
 TEST_CASE("cli: the sample laptop shows every verdict and exits 10") {
   TempDir state;
-  // The sample laptop runs Windows 11 23H2: evaluate the catalog for it, not for the machine running
-  // the test (Wine reports Windows 7, for which the sample's Windows 10 sections do not apply).
-  REQUIRE(drvaudit_run(state, {"catalog", "index", kSampleCatalog, "--target-os", "10.0.22631", "--arch", "amd64"})
-              .exit_code == 0);
+  REQUIRE(drvaudit_run(state, {"catalog", "index", kSampleCatalog}).exit_code == 0);
   const auto table = drvaudit_run(state, {"--snapshot", kSample, "audit"});
   CHECK(table.exit_code == 10);
+  CHECK_THAT(table.out, Catch::Contains("catalog evaluated for Windows 10.0.22631 amd64 (the machine's own)"));
   const auto json = drvaudit_run(state, {"--snapshot", kSample, "audit", "--format", "json"});
   REQUIRE(json.exit_code == 10);
   const auto doc = nlohmann::json::parse(json.out);
-  CHECK(doc["schema"] == "drvaudit-audit/1");
+  CHECK(doc["schema"] == "drvaudit-audit/2");
+  CHECK(doc["target"]["version"] == "10.0.22631");
+  CHECK(doc["target"]["source"] == "machine");
   std::map<std::string, std::string> verdicts;
   for (const auto& d : doc["devices"]) verdicts[d["description"]] = d["verdict"];
   CHECK(verdicts["Intel(R) Iris(R) Xe Graphics"] == "update_available");
   CHECK(verdicts["Standard NVM Express Controller"] == "update_available");
   CHECK(verdicts["Intel(R) Wi-Fi 6 AX201 160MHz"] == "better_match");
-  CHECK(verdicts["Realtek(R) Audio"] == "up_to_date");
+  CHECK(verdicts["Realtek(R) Audio"] == "up_to_date");  // the pack's modified INF is not signed any more
+  CHECK(verdicts["Intel(R) Serial IO I2C Host Controller - A0E8"] == "possible_update");
   CHECK(verdicts["USB device 06CB:00BD"] == "missing_driver");
   CHECK(verdicts["Unknown device"] == "no_catalog_data");
   const auto& gpu = doc["devices"][0];
@@ -65,18 +82,79 @@ TEST_CASE("cli: the sample laptop shows every verdict and exits 10") {
   CHECK(gpu["best"]["rank"] == "0x00E62001");
   CHECK(gpu["best"]["match_type"] == "compatible_id_to_hardware_id");
   CHECK(gpu["best"]["matched_id"] == "PCI\\VEN_8086&DEV_9A49");
+  CHECK(gpu["best"]["signature"]["status"] == "signed");
+  CHECK(gpu["best"]["signature"]["signer"] == "drvaudit sample publisher (test key, trusted by no Windows)");
   CHECK(gpu["installed"]["rank"] == "0x00E62001");
   CHECK(gpu["installed"]["rank_source"] == "os");
   CHECK(doc["summary"]["update_available"] == 2);
+  CHECK(doc["summary"]["possible_update"] == 1);
 
   const auto explain = drvaudit_run(state, {"--snapshot", kSample, "audit", "--explain", "Realtek"});
-  CHECK_THAT(explain.out,
-             Catch::Contains("worse rank (0x00FF2003 > 0x00FF0001)") && Catch::Contains("Verdict: up_to_date"));
+  CHECK_THAT(explain.out, Catch::Contains("worse rank (0x80FF0001 > 0x00FF0001)") &&
+                              Catch::Contains("not signed: the INF is not in its catalog (modified after signing)") &&
+                              Catch::Contains("Verdict: up_to_date"));
+  CHECK(explain.exit_code == 0);  // the explained device needs nothing
+  const auto serial = drvaudit_run(state, {"--snapshot", kSample, "audit", "--explain", "Serial IO"});
+  CHECK(serial.exit_code == 0);  // possible_update is shown, not acted on
+  CHECK_THAT(serial.out, Catch::Contains("missing: the installed driver's rank is unknown"));
+  CHECK(drvaudit_run(state, {"--snapshot", kSample, "audit", "--explain", "Wi-Fi"}).exit_code == 10);
   CHECK(drvaudit_run(state, {"--snapshot", kSample, "audit", "--explain", "no-such-device"}).exit_code == 2);
 
   const auto only_net = drvaudit_run(state, {"--snapshot", kSample, "audit", "--category", "Net", "--format", "csv"});
   CHECK(only_net.exit_code == 10);
   CHECK(std::count(only_net.out.begin(), only_net.out.end(), '\n') == 2);  // header + the Wi-Fi card
+}
+
+TEST_CASE("cli: one catalog, two snapshots of different Windows versions, two answers") {
+  TempDir state;
+  // One package with a Windows 10 section and a Windows 11 section of a newer driver for one card.
+  drvaudit::test::write_file(
+      state / "pkg" / "card.inf",
+      "[Version]\nSignature=$Windows NT$\nClass=Net\nProvider=ACME\nDriverVer=01/01/2025,2.0.0.0\n"
+      "[Manufacturer]\nACME=M,NTamd64.10.0,NTamd64.10.0...22000\n"
+      "[M.NTamd64.10.0]\nOld=Inst10,PCI\\VEN_1234&DEV_0001\n"
+      "[M.NTamd64.10.0...22000]\nNew=Inst11,PCI\\VEN_1234&DEV_0001\n"
+      "[Inst10.NT]\nDriverVer=01/01/2020,1.0.0.0\n[Inst11.NT]\n");
+  REQUIRE(drvaudit_run(state, {"catalog", "index", (state / "pkg").string()}).exit_code == 0);
+  auto snapshot = [&](const std::string& name, const std::string& version) {
+    nlohmann::json doc = {
+        {"schema", "drvaudit-snapshot/1"},
+        {"machine", {{"hostname", name}, {"os", "windows"}, {"os_version", version}, {"arch", "amd64"}}},
+        {"devices", nlohmann::json::array()}};
+    doc["devices"].push_back(
+        {{"instance_id", "PCI\\VEN_1234&DEV_0001\\1"},
+         {"bus", "PCI"},
+         {"class", "Net"},
+         {"description", "ACME card"},
+         {"manufacturer", "ACME"},
+         {"hardware_ids", {"PCI\\VEN_1234&DEV_0001"}},
+         {"compatible_ids", nlohmann::json::array()},
+         {"problem_code", 0},
+         {"present", true},
+         {"driver", {{"inf", "oem3.inf"}, {"version", "1.5.0.0"}, {"date", "2022-01-01"}, {"rank", "0x80FF0000"}}}});
+    const auto path = state / (name + ".json");
+    drvaudit::test::write_file(path, doc.dump());
+    return path.string();
+  };
+  const auto w10 = nlohmann::json::parse(
+      drvaudit_run(state, {"--snapshot", snapshot("w10", "10.0.19045"), "audit", "--format", "json"}).out);
+  const auto w11 = nlohmann::json::parse(
+      drvaudit_run(state, {"--snapshot", snapshot("w11", "10.0.22631"), "audit", "--format", "json"}).out);
+  CHECK(w10["devices"][0]["verdict"] == "up_to_date");  // 1.0.0.0 of 2020 is older than what it runs
+  CHECK(w11["devices"][0]["verdict"] == "update_available");
+  CHECK(w11["devices"][0]["best"]["models_section"] == "M.NTamd64.10.0...22000");
+  // --target-os overrides the snapshot's own version.
+  const auto forced = nlohmann::json::parse(drvaudit_run(state, {"--snapshot", snapshot("w10b", "10.0.19045"), "audit",
+                                                                 "--target-os", "10.0.22631", "--format", "json"})
+                                                .out);
+  CHECK(forced["devices"][0]["verdict"] == "update_available");
+  CHECK(forced["target"]["source"] == "given");
+  // A snapshot that does not say its Windows is audited for the default target, with a warning.
+  nlohmann::json bare = {{"schema", "drvaudit-snapshot/1"}, {"devices", nlohmann::json::array()}};
+  drvaudit::test::write_file(state / "bare.json", bare.dump());
+  const auto warned = drvaudit_run(state, {"--snapshot", (state / "bare.json").string(), "audit"});
+  CHECK_THAT(warned.err, Catch::Contains("does not say which Windows it is from"));
+  CHECK_THAT(warned.out, Catch::Contains("(assumed)"));
 }
 
 TEST_CASE("cli: an audit with an empty catalog says so and exits 0 when nothing is actionable") {

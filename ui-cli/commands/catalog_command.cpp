@@ -44,21 +44,21 @@ struct CatalogOptions {
   std::string format = "table";
 };
 
+void warn_target_ignored(const std::string& command, const std::string& target_os, const std::string& arch) {
+  if (target_os.empty() && arch.empty()) return;
+  spdlog::warn(
+      "catalog {}: --target-os/--arch are ignored: the catalog keeps every Models section and each audit chooses "
+      "the ones for its machine (use them with `audit` or `catalog list`)",
+      command);
+}
+
 ExitCode run_index(const GlobalOptions& globals, const CatalogOptions& options) {
   AppContext context(globals);
-  auto target = catalog::default_target();
-  if (!options.target_os.empty() || !options.arch.empty()) {
-    target = inf::TargetOs::parse(
-        options.target_os.empty()
-            ? std::to_string(target.major) + "." + std::to_string(target.minor) + "." + std::to_string(target.build)
-            : options.target_os,
-        options.arch.empty() ? target.arch : options.arch);
-  }
+  warn_target_ignored("index", options.target_os, options.arch);
   catalog::Store store(context.catalog_file(), catalog::Store::Mode::read_write);
   for (const auto& folder : options.folders) {
     ProgressBar progress("indexing " + folder.filename().string());
     catalog::IndexOptions index_options;
-    index_options.target = target;
     index_options.progress = [&](std::size_t done, std::size_t total, const std::string&) {
       progress.update(done, total);
     };
@@ -68,17 +68,17 @@ ExitCode run_index(const GlobalOptions& globals, const CatalogOptions& options) 
     for (const auto& warning : report.warnings) spdlog::info("{}", warning);
     std::printf(
         "%s: %zu INF files: %zu added, %zu updated, %zu removed, %zu unchanged; %zu packages indexed, %zu templates, "
-        "%zu not usable%s\n",
+        "%zu not usable\n",
         report.folder.c_str(), report.files, report.added, report.updated, report.removed, report.unchanged,
-        report.packages, report.templates, report.failures,
-        report.target_changed ? " (target changed: everything re-read)" : "");
+        report.packages, report.templates, report.failures);
     if (!report.warnings.empty() || !report.problems.empty()) {
       std::printf(
-          "  %zu problems in indexed packages, %zu files not indexed: run with -v to list them with file and line\n",
+          "  %zu problems in indexed packages, %zu files not indexed: `drvaudit catalog problems` lists them with file "
+          "and line\n",
           report.warnings.size(), report.problems.size());
     }
   }
-  std::printf("catalog: %s (target Windows %s)\n", context.catalog_file().string().c_str(), target.to_string().c_str());
+  std::printf("catalog: %s (every Windows version and architecture)\n", context.catalog_file().string().c_str());
   return ExitCode::ok;
 }
 
@@ -125,10 +125,10 @@ ExitCode run_stats(const GlobalOptions& globals, const CatalogOptions&) {
   const catalog::Store store(context.catalog_file(), catalog::Store::Mode::read_only);
   const auto s = store.stats();
   std::string out = "catalog:      " + context.catalog_file().string() + "\n";
-  out += "target:       " + (s.target.empty() ? std::string("(nothing indexed yet)") : "Windows " + s.target) + "\n";
   out += "sources:      " + std::to_string(s.sources) + "\n";
   out += "INF files:    " + std::to_string(s.files) + " (" + std::to_string(s.templates) + " templates, " +
-         std::to_string(s.failures) + " not usable)\n";
+         std::to_string(s.failures) + " not usable" +
+         (s.stale ? ", " + std::to_string(s.stale) + " to index again after an upgrade" : std::string()) + ")\n";
   out += "packages:     " + std::to_string(s.packages) + "\n";
   out += "models lines: " + std::to_string(s.models) + "\n";
   out += "device IDs:   " + std::to_string(s.ids) + "\n";
@@ -151,11 +151,15 @@ ExitCode run_search(const GlobalOptions& globals, const CatalogOptions& options)
                      {"driver_version", e.version.to_string()},
                      {"driver_ver", e.date.to_inf() + ", " + e.version.to_string()},
                      {"description", e.description},
+                     {"models_section", e.models_section},
+                     {"arch", e.arch},
                      {"section", e.ddinstall_section},
                      {"hardware_id", e.hardware_id},
                      {"compatible_ids", e.compatible_ids},
                      {"feature_score", e.feature_score},
-                     {"signed", e.is_signed()},
+                     {"signature", inf::signature_status_name(e.signature.status)},
+                     {"catalog_file", e.signature.catalog_file},
+                     {"signer", e.signature.signer},
                      {"line", e.line}});
     }
     write_output(std::nullopt, out.dump(2) + "\n");
@@ -171,8 +175,11 @@ ExitCode run_search(const GlobalOptions& globals, const CatalogOptions& options)
     out += "  " + e.description + "\n";
     out += "  provider " + e.provider + ", class " + e.class_name + ", DriverVer " + e.date.to_inf() + ", " +
            e.version.to_string() + "\n";
-    out += "  install section [" + e.ddinstall_section + "]" +
-           (e.is_signed() ? ", signed (" + e.catalog_file + ")" : ", unsigned") + "\n";
+    out +=
+        "  Models section [" + e.models_section + "] (" + e.arch + "), install section [" + e.ddinstall_section + "]\n";
+    out += "  signature: " + std::string(inf::signature_status_name(e.signature.status)) +
+           (e.signature.catalog_file.empty() ? std::string() : " (" + e.signature.catalog_file + ")") +
+           (e.signature.signer.empty() ? std::string() : ", signer " + e.signature.signer) + "\n";
     out += "  IDs: " + (e.hardware_id.empty() ? std::string("(no hardware ID)") : e.hardware_id);
     for (const auto& c : e.compatible_ids) out += ", " + c;
     out += "\n";
@@ -181,15 +188,6 @@ ExitCode run_search(const GlobalOptions& globals, const CatalogOptions& options)
   return ExitCode::ok;
 }
 }  // namespace
-
-inf::TargetOs chosen_target(const std::string& version, const std::string& arch) {
-  auto target = catalog::default_target();
-  if (version.empty() && arch.empty()) return target;
-  return inf::TargetOs::parse(version.empty() ? std::to_string(target.major) + "." + std::to_string(target.minor) +
-                                                    "." + std::to_string(target.build)
-                                              : version,
-                              arch.empty() ? target.arch : arch);
-}
 
 ExitCode run_add_source(const GlobalOptions& globals, const FeedOptions& options) {
   if (options.url.rfind("https://", 0) != 0) throw UsageError("a feed source must be an https:// URL");
@@ -268,10 +266,10 @@ ExitCode run_export(const GlobalOptions& globals, const FeedOptions& options) {
   catalog::ExportOptions export_options;
   export_options.out = options.out;
   export_options.base_url = options.base_url;
-  export_options.target = chosen_target(options.target_os, options.arch);
+  warn_target_ignored("export", options.target_os, options.arch);
   const auto f = catalog::export_feed(options.folders, export_options);
-  std::printf("%s: %zu packages for Windows %s; sign it with: minisign -Sm %s\n", options.out.string().c_str(),
-              f.packages.size(), f.target.to_string().c_str(), options.out.string().c_str());
+  std::printf("%s: %zu packages; sign it with: minisign -Sm %s\n", options.out.string().c_str(), f.packages.size(),
+              options.out.string().c_str());
   return ExitCode::ok;
 }
 
@@ -285,11 +283,8 @@ void add_catalog(CLI::App& app, const GlobalOptions& globals, ExitCode& exit_cod
   index->add_option("folders", options->folders, "Folders with driver packages")
       ->required()
       ->check(CLI::ExistingDirectory);
-  index->add_option(
-      "--target-os", options->target_os,
-      "Windows version the catalog is for, MAJOR.MINOR.BUILD (default: the running Windows, or 10.0.22631)");
-  index->add_option("--arch", options->arch,
-                    "Architecture: x86, amd64, arm, arm64 (default: this machine's, or amd64)");
+  index->add_option("--target-os", options->target_os, "Ignored (a warning): the catalog serves every Windows version");
+  index->add_option("--arch", options->arch, "Ignored (a warning): the catalog serves every architecture");
   index->callback([&globals, &exit_code, options] { exit_code = run_index(globals, *options); });
 
   CLI::App* add_source = cmd->add_subcommand("add-source", "Add (or update) a signed feed source");
@@ -316,8 +311,8 @@ void add_catalog(CLI::App& app, const GlobalOptions& globals, ExitCode& exit_cod
   export_cmd->add_option("--out", feed_options->out, "The feed file to write, e.g. www/feed.json")->required();
   export_cmd->add_option("--base-url", feed_options->base_url, "Make download URLs absolute with this prefix");
   export_cmd->add_option("--target-os", feed_options->target_os,
-                         "Windows version the feed is for (default as for catalog index)");
-  export_cmd->add_option("--arch", feed_options->arch, "Architecture (default as for catalog index)");
+                         "Ignored (a warning): feeds serve every Windows version");
+  export_cmd->add_option("--arch", feed_options->arch, "Ignored (a warning): feeds serve every architecture");
   export_cmd->callback([&globals, &exit_code, feed_options] { exit_code = run_export(globals, *feed_options); });
 
   CLI::App* sources =
@@ -332,6 +327,8 @@ void add_catalog(CLI::App& app, const GlobalOptions& globals, ExitCode& exit_cod
   search->add_option("id", options->id, "A hardware or compatible ID, e.g. 'PCI\\VEN_8086&DEV_06ED'")->required();
   search->add_option("--format", options->format)->check(CLI::IsMember({"table", "json"}))->capture_default_str();
   search->callback([&globals, &exit_code, options] { exit_code = run_search(globals, *options); });
+
+  add_catalog_views(*cmd, globals, exit_code);
 }
 
 }  // namespace drvaudit::commands

@@ -12,5 +12,7 @@ void add_scan(CLI::App& app, const GlobalOptions& globals, ExitCode& exit_code);
 void add_export(CLI::App& app, const GlobalOptions& globals, ExitCode& exit_code);
 void add_catalog(CLI::App& app, const GlobalOptions& globals, ExitCode& exit_code);
 void add_audit(CLI::App& app, const GlobalOptions& globals, ExitCode& exit_code);
+// catalog list and catalog problems, under the catalog command.
+void add_catalog_views(CLI::App& catalog, const GlobalOptions& globals, ExitCode& exit_code);
 
 }  // namespace drvaudit::commands

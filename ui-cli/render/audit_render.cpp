@@ -23,6 +23,26 @@ std::string best_label(const audit::DeviceAudit& a) {
   return "-";
 }
 
+ordered_json signature_json(const inf::SignatureInfo& sig) {
+  return {{"status", inf::signature_status_name(sig.status)},
+          {"catalog_file", sig.catalog_file},
+          {"signer", sig.signer},
+          {"signed_at", sig.signed_at},
+          {"chain", inf::chain_status_name(sig.chain)}};
+}
+
+std::string target_words(const AuditReport& report) {
+  if (report.platform == audit::Platform::linux) {
+    return report.modules_alias_read
+               ? "Linux kernel drivers; kernel modules from " + report.modules_alias_read->string()
+               : std::string("Linux kernel drivers; no modules.alias was read");
+  }
+  const char* how = report.target_source == audit::TargetSource::machine          ? "the machine's own"
+                    : report.target_source == audit::TargetSource::override_given ? "as given"
+                                                                                  : "assumed";
+  return "catalog evaluated for Windows " + report.target.to_string() + " (" + how + ")";
+}
+
 ordered_json candidate_json(const audit::Candidate& c) {
   const auto& e = c.entry;
   return {{"inf", e.inf_name},
@@ -35,14 +55,14 @@ ordered_json candidate_json(const audit::Candidate& c) {
           {"matched_id", c.rank.identifier.device_id},
           {"match_type", std::string(rank::match_type_name(c.rank.identifier.type))},
           {"rank", rank::hex(c.value())},
-          {"signed", e.is_signed()},
+          {"signature", signature_json(e.signature)},
+          {"models_section", e.models_section},
           {"source", e.source}};
 }
 
 std::map<std::string, std::size_t> summary(const AuditReport& report) {
   std::map<std::string, std::size_t> counts;
-  for (auto v : {audit::Verdict::up_to_date, audit::Verdict::update_available, audit::Verdict::better_match,
-                 audit::Verdict::missing_driver, audit::Verdict::no_catalog_data}) {
+  for (auto v : audit::kAllVerdicts) {
     counts[std::string(audit::verdict_name(v))] = 0;
   }
   for (const auto& a : report.devices) ++counts[std::string(audit::verdict_name(a.verdict))];
@@ -69,19 +89,26 @@ std::string audit_table(const AuditReport& report, int width) {
     out += (first ? "" : ", ") + std::to_string(count) + " " + verdict;
     first = false;
   }
-  out += (first ? "no devices" : "") + std::string("\ncatalog evaluated for Windows ") + report.target + "\n";
+  out += (first ? "no devices" : "") + std::string("\n") + target_words(report) + "\n";
+  for (const auto& w : report.warnings) out += "warning: " + w + "\n";
   return out;
 }
 
 std::string audit_json(const AuditReport& report) {
   ordered_json doc;
-  doc["schema"] = "drvaudit-audit/1";
-  doc["machine"] = {{"hostname", report.machine.hostname},
-                    {"os", report.machine.os},
-                    {"os_version", report.machine.os_version},
-                    {"captured_at", report.machine.captured_at},
-                    {"source", report.machine.source}};
-  doc["target"] = report.target;
+  doc["schema"] = "drvaudit-audit/2";
+  doc["machine"] = {{"hostname", report.machine.hostname},       {"os", report.machine.os},
+                    {"os_version", report.machine.os_version},   {"arch", report.machine.arch},
+                    {"captured_at", report.machine.captured_at}, {"source", report.machine.source}};
+  doc["platform"] = audit::platform_name(report.platform);
+  doc["target"] = {{"version", std::to_string(report.target.major) + "." + std::to_string(report.target.minor) + "." +
+                                   std::to_string(report.target.build)},
+                   {"arch", report.target.arch},
+                   {"product_type", inf::product_type_name(report.target.product_type)},
+                   {"source", report.target_source == audit::TargetSource::machine          ? "machine"
+                              : report.target_source == audit::TargetSource::override_given ? "given"
+                                                                                            : "assumed"}};
+  doc["warnings"] = report.warnings;
   doc["summary"] = summary(report);
   doc["devices"] = ordered_json::array();
   for (const auto& a : report.devices) {
@@ -102,13 +129,16 @@ std::string audit_json(const AuditReport& report) {
                         {"service", drv.service},
                         {"module", drv.module},
                         {"rank", a.installed.rank ? ordered_json(rank::hex(*a.installed.rank)) : ordered_json(nullptr)},
-                        {"rank_source", audit::rank_source_name(a.installed.rank_source)}};
+                        {"rank_source", audit::rank_source_name(a.installed.rank_source)},
+                        {"rank_proven", a.installed.rank_proven()},
+                        {"missing_facts", a.installed.missing_facts}};
     } else {
       d["installed"] = nullptr;
     }
     d["best"] = a.best ? candidate_json(*a.best) : ordered_json(nullptr);
     d["kernel_modules"] = a.kernel_modules;
     d["candidates"] = a.candidates.size();
+    d["candidates_for_other_targets"] = a.other_targets;
     doc["devices"].push_back(std::move(d));
   }
   return doc.dump(2, ' ', false, ordered_json::error_handler_t::replace) + "\n";
@@ -118,7 +148,7 @@ std::string audit_csv(const AuditReport& report, bool excel) {
   csv::Writer w({.byte_order_mark = excel});
   w.row({"description", "class", "instance_id", "verdict", "installed_inf_or_module", "installed_version",
          "installed_date", "installed_rank", "best_inf", "best_version", "best_date", "best_rank", "best_matched_id",
-         "reason"});
+         "best_signature", "reason"});
   for (const auto& a : report.devices) {
     const auto& in = a.installed;
     const auto& drv = in.driver;
@@ -127,7 +157,8 @@ std::string audit_csv(const AuditReport& report, bool excel) {
            in.rank ? rank::hex(*in.rank) : "",
            a.best ? a.best->entry.inf_name : (a.kernel_modules.empty() ? "" : a.kernel_modules.front()),
            a.best ? a.best->entry.version.to_string() : "", a.best ? a.best->entry.date.to_iso() : "",
-           a.best ? rank::hex(a.best->value()) : "", a.best ? a.best->rank.identifier.device_id : "", a.reason});
+           a.best ? rank::hex(a.best->value()) : "", a.best ? a.best->rank.identifier.device_id : "",
+           a.best ? std::string(inf::signature_status_name(a.best->entry.signature.status)) : "", a.reason});
   }
   return w.text();
 }

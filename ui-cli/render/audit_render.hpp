@@ -3,17 +3,12 @@
 #include <string>
 #include <vector>
 
-#include "catalog/audit.hpp"
-#include "scanner/inventory.hpp"
+#include "catalog/machine_audit.hpp"
 
 // The audit as the user reads it: a table, JSON (drvaudit-audit/1) and CSV.
 namespace drvaudit::render {
 
-struct AuditReport {
-  MachineInfo machine;
-  std::string target;  // the Windows the catalog was evaluated for
-  std::vector<audit::DeviceAudit> devices;
-};
+using AuditReport = audit::MachineAudit;
 
 std::string audit_table(const AuditReport& report, int width);
 std::string audit_json(const AuditReport& report);

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "catalog/driver_package.hpp"
+
+// Decides each signature status of a package from the files beside its INF: the catalog that
+// CatalogFile names must exist, read as a catalog, and list the INF's hash (DESIGN.md §4).
+namespace drvaudit::catalog {
+
+// Fills in the signatures of a package parsed from inf_bytes, read from inf_path. Returns the
+// stamp of the catalog files it read ("name size mtime" lines), so that an index can tell when a
+// catalog changed although its INF did not.
+std::string check_signatures(inf::DriverPackage& package, std::string_view inf_bytes,
+                             const std::filesystem::path& inf_path);
+
+// The stamp check_signatures would return for these catalog names now, without reading them.
+std::string catalog_stamp(const std::filesystem::path& inf_path, const std::string& previous_stamp);
+
+struct ChainCheck {
+  inf::ChainStatus status = inf::ChainStatus::not_checked;
+  std::string signer;  // as the platform reports it, "" when it does not
+  std::string detail;
+};
+// The platform's verdict on the catalog's signature chain: WinVerifyTrust on Windows; not checked
+// on Linux, which has no trust store for driver signers.
+ChainCheck verify_catalog_chain(const std::filesystem::path& catalog);
+
+}  // namespace drvaudit::catalog

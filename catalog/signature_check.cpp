@@ -69,7 +69,12 @@ std::string check_signatures(inf::DriverPackage& package, std::string_view inf_b
     if (it == by_catalog.end()) {
       stamp += stamp_line(sig.catalog_file, inf_path);
       Result r{inf::SignatureStatus::catalog_missing, {}, {}, {}};
-      if (const auto path = find_beside(inf_path, sig.catalog_file)) {
+      auto path = find_beside(inf_path, sig.catalog_file);
+      if (!path) {
+        if (!digests) digests.emplace(hash::sha1_digest(inf_bytes), hash::sha256_digest(inf_bytes));
+        path = find_system_catalog(digests->first, digests->second);
+      }
+      if (path) {
         try {
           const auto catalog = inf::read_security_catalog(read_catalog(*path));
           if (!digests) digests.emplace(hash::sha1_digest(inf_bytes), hash::sha256_digest(inf_bytes));

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -27,5 +28,10 @@ struct ChainCheck {
 // The platform's verdict on the catalog's signature chain: WinVerifyTrust on Windows; not checked
 // on Linux, which has no trust store for driver signers.
 ChainCheck verify_catalog_chain(const std::filesystem::path& catalog);
+
+// Windows: the catalog in the system's catalog database (CatRoot) that lists a file with these
+// raw digests, for INFs whose catalog is not beside them (inbox INFs, %windir%\INF\oemNN.inf).
+// nullopt elsewhere, and when no catalog lists it.
+std::optional<std::filesystem::path> find_system_catalog(std::string_view sha1, std::string_view sha256);
 
 }  // namespace drvaudit::catalog

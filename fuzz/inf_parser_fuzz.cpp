@@ -11,7 +11,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
   static const auto target = drvaudit::inf::TargetOs::parse("10.0.22631", "amd64");
   try {
-    const auto pkg = drvaudit::inf::load_package(bytes, "fuzz.inf", target, 0x0407);
+    const auto pkg = drvaudit::inf::load_package(bytes, "fuzz.inf", 0x0407);
+    (void)pkg.models_for(target);  // the per-machine section choice on whatever decorations came out
     // Rank every Models line against a device made of its own IDs, as an audit would.
     for (const auto& m : pkg.models) {
       const std::vector<std::string> hw = {m.hardware_id};

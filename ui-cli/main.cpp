@@ -52,7 +52,7 @@ int run(int argc, char** argv) {
   } catch (const drvaudit::Error& e) {
     std::fprintf(stderr, "drvaudit: %s\n", e.what());
     drvaudit::logging::error_to_file(e.what());
-    return drvaudit::to_int(e.exit_code());
+    return drvaudit::to_int(drvaudit::exit_code_for(e.kind()));
   }
   return drvaudit::to_int(exit_code);
 }

@@ -1,9 +1,12 @@
 #include <windows.h>
 
+#include <bcrypt.h>
+#include <mscat.h>
 #include <softpub.h>
 #include <wintrust.h>
 
 #include <cstdio>
+#include <optional>
 
 #include "catalog/signature_check.hpp"
 
@@ -54,6 +57,50 @@ ChainCheck verify_catalog_chain(const std::filesystem::path& catalog) {
     out.detail = std::string("WinVerifyTrust refused the catalog (") + code + ")";
   }
   return out;
+}
+
+namespace {
+// Releases the catalog administrator context and the catalog it found.
+struct CatalogLookup {
+  HCATADMIN admin = nullptr;
+  HCATINFO info = nullptr;
+  ~CatalogLookup() {
+    if (info) CryptCATAdminReleaseCatalogContext(admin, info, 0);
+    if (admin) CryptCATAdminReleaseContext(admin, 0);
+  }
+};
+
+std::optional<std::filesystem::path> lookup(HCATADMIN admin, std::string_view digest) {
+  CatalogLookup found;
+  found.admin = admin;
+  std::string bytes(digest);
+  found.info = CryptCATAdminEnumCatalogFromHash(admin, reinterpret_cast<BYTE*>(bytes.data()),
+                                                static_cast<DWORD>(bytes.size()), 0, nullptr);
+  if (!found.info) return std::nullopt;
+  CATALOG_INFO info{};
+  info.cbStruct = sizeof(info);
+  if (!CryptCATCatalogInfoFromContext(found.info, &info, 0)) return std::nullopt;
+  return std::filesystem::path(info.wszCatalogFile);
+}
+}  // namespace
+
+std::optional<std::filesystem::path> find_system_catalog(std::string_view sha1, std::string_view sha256) {
+  GUID driver_action = DRIVER_ACTION_VERIFY;
+  // SHA-256 catalogs need the Windows 8 context; it is looked up at run time so Windows 7 still runs.
+  using Acquire2 = BOOL(WINAPI*)(HCATADMIN*, const GUID*, PCWSTR, PCCERT_STRONG_SIGN_PARA, DWORD);
+  if (HMODULE wintrust = GetModuleHandleW(L"wintrust.dll")) {
+    if (auto acquire2 = reinterpret_cast<Acquire2>(
+            reinterpret_cast<void*>(GetProcAddress(wintrust, "CryptCATAdminAcquireContext2")))) {
+      HCATADMIN admin = nullptr;
+      if (acquire2(&admin, &driver_action, BCRYPT_SHA256_ALGORITHM, nullptr, 0)) {
+        auto found = lookup(admin, sha256);  // releases admin
+        if (found) return found;
+      }
+    }
+  }
+  HCATADMIN admin = nullptr;
+  if (!CryptCATAdminAcquireContext(&admin, &driver_action, 0)) return std::nullopt;
+  return lookup(admin, sha1);
 }
 
 }  // namespace drvaudit::catalog

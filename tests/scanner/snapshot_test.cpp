@@ -11,7 +11,7 @@ using drvaudit::Inventory;
 namespace {
 Inventory sample_inventory() {
   Inventory inv;
-  inv.machine = {"laptop", "windows", "10.0.22631", "amd64", "2026-11-01T08:00:00Z", "setupapi"};
+  inv.machine = {"laptop", "windows", "10.0.22631", "amd64", "workstation", "2026-11-01T08:00:00Z", "setupapi"};
   Device gpu;
   gpu.instance_id = "PCI\\VEN_8086&DEV_9A49&SUBSYS_22C217AA&REV_01\\3&11583659&0&10";
   gpu.bus = "PCI";

@@ -2,7 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "common/exit_code.hpp"
+#include "ui-cli/exit_code.hpp"
 #include "ui-cli/app_context.hpp"
 
 // Each command adds its subcommand to the app; its callback runs the command and records the exit code.

@@ -2,6 +2,8 @@
 
 // The one exit-code table of the drvaudit command (DESIGN.md §6). Values stay below 126 so that
 // POSIX shells never confuse them with signals or "command not found".
+#include "common/error.hpp"
+
 namespace drvaudit {
 
 enum class ExitCode : int {
@@ -16,5 +18,17 @@ enum class ExitCode : int {
 };
 
 constexpr int to_int(ExitCode code) { return static_cast<int>(code); }
+
+// The exit code of a library error: the only place the two meet.
+constexpr ExitCode exit_code_for(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::failed: return ExitCode::error;
+    case ErrorKind::usage: return ExitCode::usage;
+    case ErrorKind::unsupported: return ExitCode::unsupported;
+    case ErrorKind::needs_admin: return ExitCode::needs_admin;
+    case ErrorKind::busy: return ExitCode::busy;
+  }
+  return ExitCode::error;
+}
 
 }  // namespace drvaudit

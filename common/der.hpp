@@ -31,6 +31,7 @@ struct Element {
 class Reader {
  public:
   explicit Reader(std::string_view bytes) : rest_(bytes) {}
+  explicit Reader(std::string&&) = delete;  // it keeps views into the bytes: they must outlive it
   bool empty() const { return rest_.empty(); }
   // The next element; throws ParseError when the encoding is cut or its length is invalid.
   Element next();

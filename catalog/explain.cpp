@@ -61,7 +61,9 @@ std::string signature_words(const inf::SignatureInfo& sig) {
   if (!sig.signed_at.empty()) out += ", signed " + sig.signed_at;
   if (sig.chain == inf::ChainStatus::verified) out += ", chain verified by Windows";
   if (sig.chain == inf::ChainStatus::untrusted) out += ", chain refused by Windows";
-  if (!sig.detail.empty() && sig.status != inf::SignatureStatus::signed_by_catalog) out += ": " + sig.detail;
+  if (!sig.detail.empty() &&
+      (sig.status != inf::SignatureStatus::signed_by_catalog || sig.chain != inf::ChainStatus::verified))
+    out += "; " + sig.detail;
   return out;
 }
 

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "catalog/signature_check.hpp"
+#include "common/windows/wine.hpp"
 
 namespace drvaudit::catalog {
 
@@ -47,12 +48,18 @@ ChainCheck verify_catalog_chain(const std::filesystem::path& catalog) {
   const LONG result = WinVerifyTrust(static_cast<HWND>(INVALID_HANDLE_VALUE), &action, &data);
   TrustState close(data, action);
   ChainCheck out;
-  if (result == ERROR_SUCCESS) {
+  char code[16];
+  std::snprintf(code, sizeof code, "0x%08lX", static_cast<unsigned long>(result));
+  if (const auto wine = win::wine_version()) {
+    // Wine's trust store has neither Microsoft's roots nor Windows' policy: its verdict says nothing
+    // about what Windows would decide, so the chain stays unchecked and the answer is only recorded.
+    out.status = inf::ChainStatus::not_checked;
+    out.detail = "signature chain not verified: under Wine " + *wine + " WinVerifyTrust answered " + code +
+                 ", from Wine's trust store, not Windows'";
+  } else if (result == ERROR_SUCCESS) {
     out.status = inf::ChainStatus::verified;
     out.detail = "WinVerifyTrust accepted the catalog";
   } else {
-    char code[16];
-    std::snprintf(code, sizeof code, "0x%08lX", static_cast<unsigned long>(result));
     out.status = inf::ChainStatus::untrusted;
     out.detail = std::string("WinVerifyTrust refused the catalog (") + code + ")";
   }

@@ -354,6 +354,14 @@ TEST_CASE("signature status: only an INF that is a member of its catalog is sign
   CHECK(seen["plain.inf"] == std::make_pair(inf::SignatureStatus::unsigned_package, std::string("0x80FF0000")));
   CHECK(a.candidates[0].entry.signature.signer == "Contoso Hardware Publisher");
   CHECK(a.candidates[0].entry.signature.signed_at == "2024-05-21T10:11:12Z");
+  // Membership is what drvaudit proves; the chain is the platform's to judge, and is never guessed.
+  CHECK(a.candidates[0].entry.signature.chain == inf::ChainStatus::not_checked);
+#ifdef _WIN32
+  CHECK_THAT(a.candidates[0].entry.signature.detail,
+             Catch::Contains("under Wine") && Catch::Contains("WinVerifyTrust answered 0x"));
+#else
+  CHECK_THAT(a.candidates[0].entry.signature.detail, Catch::Contains("Linux has no Windows driver trust store"));
+#endif
   const auto text = audit::explain(a);
   CHECK_THAT(text, Catch::Contains("signature: signed: the INF's hash is a member of its catalog (x.cat), signer "
                                    "Contoso Hardware Publisher"));

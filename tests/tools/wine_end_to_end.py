@@ -70,7 +70,7 @@ def main():
         check(audit.returncode in (0, 10), "audit exit code %d: %s" % (audit.returncode, audit.stderr.decode(errors="replace")))
         report = json.loads(audit.stdout.decode("utf-8"))
         check(len(report["devices"]) == len(devices), "audit covers %d of %d devices" % (len(report["devices"]), len(devices)))
-        verdicts = {"up_to_date", "update_available", "better_match", "missing_driver", "no_catalog_data"}
+        verdicts = {"up_to_date", "update_available", "better_match", "possible_update", "missing_driver", "no_catalog_data"}
         check(all(d["verdict"] in verdicts for d in report["devices"]), "a device without a verdict")
         # The audit indexed Wine's C:\windows\INF as the driver store (input.inf, winebus.inf, ...).
         sources = drvaudit("catalog", "sources", "--format", "json")

@@ -120,6 +120,7 @@ std::vector<drvaudit::Device> devices() {
     drv.version = "1.0.0.0";
     drv.date = drvaudit::DriverDate::parse("01/01/2015");
     drv.matching_id = compatible_id(line);
+    drv.rank = 0x00FF2001;  // as Windows reports it: signed, no feature score, compatible ID #1
     d.driver = drv;
     out.push_back(std::move(d));
   }

@@ -1,6 +1,7 @@
 #include "catalog/catalog_store.hpp"
 
 #include "common/error.hpp"
+#include "common/http.hpp"
 #include "common/text.hpp"
 
 namespace drvaudit::catalog {
@@ -21,6 +22,7 @@ constexpr const char* kMigrations[] = {
     // that the next `catalog index` reads them again, and feeds are fetched in full at the next sync.
     "DROP TABLE IF EXISTS model_ids; DROP TABLE IF EXISTS models; DROP TABLE IF EXISTS packages;"
     "ALTER TABLE files ADD COLUMN catalog_stamp TEXT NOT NULL DEFAULT '';"
+    "DROP INDEX IF EXISTS files_scan;"
     "UPDATE files SET size = -1, mtime = -1, sha256 = '', status = 'stale',"
     "  message = 'indexed by an older drvaudit for one Windows version: index it again';"
     "UPDATE sources SET etag = '', last_modified = '';"
@@ -52,7 +54,7 @@ CREATE TABLE IF NOT EXISTS files(
   catalog_stamp TEXT NOT NULL DEFAULT '');
 DROP INDEX IF EXISTS files_by_source;
 -- Covers the incremental-index scan (WHERE source_id = ? ORDER BY path): no table lookups.
-CREATE INDEX IF NOT EXISTS files_scan ON files(source_id, path, id, size, mtime, sha256);
+CREATE INDEX IF NOT EXISTS files_scan ON files(source_id, path, id, size, mtime, sha256, status, catalog_stamp);
 CREATE TABLE IF NOT EXISTS packages(
   id INTEGER PRIMARY KEY,
   file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
@@ -90,7 +92,7 @@ CREATE INDEX IF NOT EXISTS sections_by_package ON sections(package_id);
 CREATE TABLE IF NOT EXISTS models(
   id INTEGER PRIMARY KEY,
   package_id INTEGER NOT NULL REFERENCES packages(id) ON DELETE CASCADE,
-  section_id INTEGER NOT NULL REFERENCES sections(id) ON DELETE CASCADE,
+  section_id INTEGER NOT NULL,  -- a section goes with its package, and so do its lines
   description TEXT NOT NULL,
   install_section TEXT NOT NULL,
   ddinstall_section TEXT NOT NULL,
@@ -102,7 +104,6 @@ CREATE TABLE IF NOT EXISTS models(
   driver_version TEXT NOT NULL,
   line INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS models_by_package ON models(package_id);
-CREATE INDEX IF NOT EXISTS models_by_section ON models(section_id);
 CREATE TABLE IF NOT EXISTS model_ids(
   id_upper TEXT NOT NULL,
   model_id INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
@@ -491,6 +492,7 @@ Entry read_entry(sqlite::Statement& q) {
   e.signature.chain = inf::parse_chain_status(q.column_text(c++)).value_or(inf::ChainStatus::not_checked);
   e.signature.detail = q.column_text(c++);
   e.location.kind = q.column_text(c++) == "download" ? PackageLocation::Kind::download : PackageLocation::Kind::folder;
+  if (e.location.kind == PackageLocation::Kind::download) e.location.base = e.source;
   e.location.folder = q.column_text(c++);
   e.location.url = q.column_text(c++);
   e.location.size = q.column_int(c++);
@@ -519,6 +521,8 @@ std::optional<FileStatus> parse_file_status(std::string_view name) {
   }
   return std::nullopt;
 }
+
+std::string PackageLocation::absolute_url() const { return base.empty() ? url : http::resolve(base, url); }
 
 bool applies_to(const Entry& entry, const inf::TargetOs& target) {
   if (entry.arch != target.arch) return false;

@@ -50,10 +50,15 @@ struct PackageLocation {
   enum class Kind : std::uint8_t { folder, download };
   Kind kind = Kind::folder;
   std::string folder;  // folder: the INF's own folder
-  std::string url;     // download: absolute URL of the archive
+  std::string url;     // download: the archive's URL as the feed gives it (may be relative to the feed)
+  std::string base;    // download: the feed's URL, which a relative url is relative to
   std::int64_t size = 0;
   std::string sha256, format;  // format: zip | cab
   std::string inf_path;        // download: the INF's path inside the archive
+
+  // The archive's absolute URL (resolved when needed: a feed has one per package, an update needs a
+  // few). Throws Error when the URL is not one.
+  std::string absolute_url() const;
 };
 
 // One Models line with its package and section, as the audit and `catalog search` need it.

@@ -90,7 +90,8 @@ std::size_t replace_feed_content(Store& store, const FeedSource& source, std::st
   feed::parse(body, source.url, [&](feed::Package&& p) {
     PackageLocation location;
     location.kind = PackageLocation::Kind::download;
-    location.url = http::resolve(source.url, p.download.url);
+    location.url = p.download.url;  // resolved against the feed's URL when used
+    location.base = source.url;
     location.size = p.download.size;
     location.sha256 = p.download.sha256;
     location.format = p.download.format;

@@ -57,6 +57,7 @@ IndexReport index_folder(Store& store, const fs::path& folder_in, const IndexOpt
 
   std::size_t done = 0;
   std::string bytes;
+  CatalogFinder catalogs;
   for (const auto& [path, stamp] : files) {
     const std::int64_t size = stamp.size;
     const std::int64_t mtime = stamp.mtime_ns;
@@ -69,7 +70,8 @@ IndexReport index_folder(Store& store, const fs::path& folder_in, const IndexOpt
     const bool reusable = was_known && record->status != FileStatus::error && record->status != FileStatus::stale;
     const fs::path file = path;
     auto catalogs_unchanged = [&] {
-      return record->catalog_stamp.empty() || catalog_stamp(file, record->catalog_stamp) == record->catalog_stamp;
+      return record->catalog_stamp.empty() ||
+             catalog_stamp(file, record->catalog_stamp, catalogs) == record->catalog_stamp;
     };
     if (reusable && record->size == size && record->mtime == mtime && catalogs_unchanged()) {
       ++report.unchanged;
@@ -111,7 +113,7 @@ IndexReport index_folder(Store& store, const fs::path& folder_in, const IndexOpt
             row.message = *package->template_reason;
             package.reset();
           } else {
-            row.catalog_stamp = check_signatures(*package, bytes, file);
+            row.catalog_stamp = check_signatures(*package, bytes, file, catalogs);
           }
         } catch (const inf::NotAnInf& e) {
           row.status = FileStatus::not_inf;

@@ -15,20 +15,6 @@ namespace drvaudit::catalog {
 namespace fs = std::filesystem;
 
 namespace {
-// The file a CatalogFile entry names, found case-insensitively beside the INF (Windows file
-// names are case-insensitive; packs copied to Linux keep whatever case they had).
-std::optional<fs::path> find_beside(const fs::path& inf_path, const std::string& name) {
-  if (name.empty() || name.find_first_of("/\\") != std::string::npos || name == "." || name == "..")
-    return std::nullopt;
-  const auto folder = inf_path.parent_path();
-  std::error_code ec;
-  if (fs::is_regular_file(folder / name, ec)) return folder / name;
-  for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
-    if (text::iequals(it->path().filename().string(), name) && it->is_regular_file(ec)) return it->path();
-  }
-  return std::nullopt;
-}
-
 std::string read_catalog(const fs::path& path) {
   std::error_code ec;
   const auto size = fs::file_size(path, ec);
@@ -41,8 +27,8 @@ std::string read_catalog(const fs::path& path) {
   return bytes;
 }
 
-std::string stamp_line(const std::string& name, const fs::path& inf_path) {
-  const auto found = find_beside(inf_path, name);
+// One line of a catalog stamp: the catalog's name and, when it exists, its size and mtime.
+std::string stamp_line(const std::string& name, const std::optional<fs::path>& found) {
   std::string line = name + "\t";
   if (!found) return line + "missing\n";
   const auto stamp = file_stamp(*found);
@@ -50,7 +36,34 @@ std::string stamp_line(const std::string& name, const fs::path& inf_path) {
 }
 }  // namespace
 
+std::optional<fs::path> CatalogFinder::find(const fs::path& inf_path, const std::string& name) {
+  if (name.empty() || name.find_first_of("/\\") != std::string::npos || name == "." || name == "..")
+    return std::nullopt;
+  const auto folder = inf_path.parent_path();
+  if (!listed_ || folder != folder_) {
+    folder_ = folder;
+    files_.clear();
+    listed_ = true;
+    std::error_code ec;
+    for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+      std::error_code type_ec;
+      if (it->is_regular_file(type_ec)) files_.emplace_back(text::to_lower(it->path().filename().string()), it->path());
+    }
+  }
+  const auto wanted = text::to_lower(name);
+  for (const auto& [lower, path] : files_) {
+    if (lower == wanted) return path;
+  }
+  return std::nullopt;
+}
+
 std::string check_signatures(inf::DriverPackage& package, std::string_view inf_bytes, const fs::path& inf_path) {
+  CatalogFinder finder;
+  return check_signatures(package, inf_bytes, inf_path, finder);
+}
+
+std::string check_signatures(inf::DriverPackage& package, std::string_view inf_bytes, const fs::path& inf_path,
+                             CatalogFinder& finder) {
   struct Result {
     inf::SignatureStatus status;
     std::string signer, signed_at, detail;
@@ -67,10 +80,10 @@ std::string check_signatures(inf::DriverPackage& package, std::string_view inf_b
     const auto key = text::to_lower(sig.catalog_file);
     auto it = by_catalog.find(key);
     if (it == by_catalog.end()) {
-      stamp += stamp_line(sig.catalog_file, inf_path);
       Result r{inf::SignatureStatus::catalog_missing, {}, {}, {}};
-      auto path = find_beside(inf_path, sig.catalog_file);
-      if (!path) {
+      auto path = finder.find(inf_path, sig.catalog_file);
+      stamp += stamp_line(sig.catalog_file, path);
+      if (!path && has_system_catalogs()) {
         if (!digests) digests.emplace(hash::sha1_digest(inf_bytes), hash::sha256_digest(inf_bytes));
         path = find_system_catalog(digests->first, digests->second);
       }
@@ -108,12 +121,13 @@ std::string check_signatures(inf::DriverPackage& package, std::string_view inf_b
   return stamp;
 }
 
-std::string catalog_stamp(const fs::path& inf_path, const std::string& previous_stamp) {
+std::string catalog_stamp(const fs::path& inf_path, const std::string& previous_stamp, CatalogFinder& finder) {
   std::string out;
   for (const auto line : text::split(previous_stamp, '\n')) {
     if (line.empty()) continue;
     const auto tab = line.find('\t');
-    out += stamp_line(std::string(line.substr(0, tab)), inf_path);
+    const std::string name(line.substr(0, tab));
+    out += stamp_line(name, finder.find(inf_path, name));
   }
   return out;
 }

@@ -8,5 +8,6 @@ ChainCheck verify_catalog_chain(const std::filesystem::path&) {
 
 // Linux has no system catalog database: a package's catalog is the file beside its INF.
 std::optional<std::filesystem::path> find_system_catalog(std::string_view, std::string_view) { return std::nullopt; }
+bool has_system_catalogs() { return false; }
 
 }  // namespace drvaudit::catalog

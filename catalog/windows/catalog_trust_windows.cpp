@@ -91,6 +91,8 @@ std::optional<std::filesystem::path> lookup(HCATADMIN admin, std::string_view di
 }
 }  // namespace
 
+bool has_system_catalogs() { return true; }
+
 std::optional<std::filesystem::path> find_system_catalog(std::string_view sha1, std::string_view sha256) {
   GUID driver_action = DRIVER_ACTION_VERIFY;
   // SHA-256 catalogs need the Windows 8 context; it is looked up at run time so Windows 7 still runs.

@@ -108,11 +108,34 @@ InstallSection resolve_install_section(const Document& doc, const std::string& i
 }
 
 // The lines of one Models section, each with the install section Windows uses on `arch`.
+// What the Models lines of one package may hold in all (their strings, and the section facts each
+// line carries): real packages stay far below; a hostile one stops here with a diagnostic.
+struct ModelsBudget {
+  std::size_t left;
+  bool reported = false;
+};
+std::size_t footprint(const ModelEntry& e) {
+  std::size_t n = sizeof(ModelEntry) + e.manufacturer.size() + e.models_section.size() + e.decoration.size() +
+                  e.arch.size() + e.description.size() + e.install_section.size() + e.ddinstall_section.size() +
+                  e.hardware_id.size();
+  for (const auto& d : e.line_decorations) n += sizeof(std::string) + d.size();
+  for (const auto& c : e.compatible_ids) n += sizeof(std::string) + c.size();
+  return n;
+}
+
 void add_models(Document& doc, DriverPackage& pkg, const Section& models, const std::string& maker,
                 int manufacturer_line, const std::string& decoration, const std::vector<std::string>& decorations,
-                const std::string& arch) {
+                const std::string& arch, ModelsBudget& budget) {
   for (const auto& line : models.lines) {
     if (line.fields.empty()) continue;
+    if (budget.left == 0) {
+      if (!budget.reported) {
+        budget.reported = true;
+        doc.add_diagnostic(line.number,
+                           "the package's Models lines exceed what drvaudit reads of one INF; the rest is ignored");
+      }
+      return;
+    }
     ModelEntry e;
     e.manufacturer = maker;
     e.manufacturer_line = manufacturer_line;
@@ -121,6 +144,7 @@ void add_models(Document& doc, DriverPackage& pkg, const Section& models, const 
     e.line_decorations = decorations;
     e.arch = arch;
     e.description = line.key ? doc.substitute(*line.key) : std::string();
+    if (e.description.size() > kLineLength) e.description = e.description.substr(0, kLineLength);  // LINE_LEN
     e.install_section = text::trimmed(doc.substitute(line.fields[0]));
     e.line = line.number;
     for (std::size_t i = 1; i < line.fields.size(); ++i) {
@@ -129,11 +153,17 @@ void add_models(Document& doc, DriverPackage& pkg, const Section& models, const 
         doc.add_diagnostic(line.number, "device ID '" + id.substr(0, 60) + "' is not valid and is ignored");
         id.clear();
       }
-      if (i == 1)
+      if (i == 1) {
         e.hardware_id = std::move(id);
-      else if (!id.empty())
+      } else if (!id.empty() && e.compatible_ids.size() < kMaxCompatibleIds) {
         e.compatible_ids.push_back(std::move(id));
+      } else if (!id.empty() && e.compatible_ids.size() == kMaxCompatibleIds) {
+        doc.add_diagnostic(line.number, "more than " + std::to_string(kMaxCompatibleIds) +
+                                            " compatible IDs on one Models line: the rest are ignored");
+        e.compatible_ids.emplace_back();  // marks the report; removed below
+      }
     }
+    if (e.compatible_ids.size() > kMaxCompatibleIds) e.compatible_ids.pop_back();
     if (e.install_section.empty() || (e.hardware_id.empty() && e.compatible_ids.empty())) {
       doc.add_diagnostic(line.number, "Models line without an install section or a device ID is ignored");
       continue;
@@ -164,6 +194,8 @@ void add_models(Document& doc, DriverPackage& pkg, const Section& models, const 
         }
       }
     }
+    const auto cost = footprint(e);
+    budget.left = cost > budget.left ? 0 : budget.left - cost;
     pkg.models.push_back(std::move(e));
   }
 }
@@ -261,11 +293,13 @@ DriverPackage load_package(std::string_view bytes, std::string inf_name, std::ui
   if (!pkg.has_driver_ver && !pkg.template_reason)
     doc.add_diagnostic(version_section->first_line, "[Version] has no DriverVer; the date counts as 00/00/0000");
 
+  ModelsBudget budget{kModelsBudgetBase + 2 * bytes.size()};
   const Section* manufacturer = doc.section("Manufacturer");
   if (manufacturer) {
     for (const auto& mline : manufacturer->lines) {
       if (mline.fields.empty() || text::trim(mline.fields[0]).empty()) continue;
-      const std::string maker = mline.key ? doc.substitute(*mline.key) : std::string();
+      std::string maker = mline.key ? doc.substitute(*mline.key) : std::string();
+      if (maker.size() > kLineLength) maker = maker.substr(0, kLineLength);
       const std::string base = text::trimmed(doc.substitute(mline.fields[0]));
       std::vector<std::string> decorations;
       for (std::size_t i = 1; i < mline.fields.size(); ++i) {
@@ -276,10 +310,18 @@ DriverPackage load_package(std::string_view bytes, std::string inf_name, std::ui
       }
       // Every section the line can give some machine: each decorated one, and the undecorated one
       // (x86 only, when no decoration applies there).
-      std::vector<std::string> choices;
+      // Only decorations Windows can read take part in the choice, and a line has a handful at most.
+      std::vector<std::string> kept_decorations;
       for (const auto& d : decorations) {
-        if (parse_decoration(d)) choices.push_back(d);
+        if (!parse_decoration(d)) continue;
+        if (kept_decorations.size() == kMaxDecorations) {
+          doc.add_diagnostic(mline.number, "more than " + std::to_string(kMaxDecorations) +
+                                               " TargetOSVersion decorations on one line: the rest are ignored");
+          break;
+        }
+        kept_decorations.push_back(d);
       }
+      std::vector<std::string> choices = kept_decorations;
       choices.emplace_back();
       for (const auto& decoration : choices) {
         const std::string models_name = decoration.empty() ? base : base + "." + decoration;
@@ -290,7 +332,7 @@ DriverPackage load_package(std::string_view bytes, std::string inf_name, std::ui
           continue;
         }
         const std::string arch = section_arch(decoration);
-        add_models(doc, pkg, *models, maker, mline.number, decoration, decorations, arch);
+        add_models(doc, pkg, *models, maker, mline.number, decoration, kept_decorations, arch, budget);
       }
     }
   }

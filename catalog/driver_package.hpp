@@ -22,6 +22,13 @@ class NotAnInf : public ParseError {
   using ParseError::ParseError;
 };
 
+// What one INF may give: LINE_LEN for names; a few compatible IDs and decorations per line; and a
+// budget for all its Models lines together (bytes), beyond which the rest is ignored with a diagnostic.
+inline constexpr std::size_t kLineLength = 256;
+inline constexpr std::size_t kMaxCompatibleIds = 64;
+inline constexpr std::size_t kMaxDecorations = 32;
+inline constexpr std::size_t kModelsBudgetBase = 16u << 20;  // plus 2× the INF's size
+
 struct DriverVer {
   DriverDate date;
   DriverVersion version;

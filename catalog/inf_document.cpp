@@ -9,6 +9,17 @@
 
 namespace drvaudit::inf {
 
+// Keeps the first kMaxDiagnostics problems of a document and says in one last line that there are
+// more: a hostile INF with a problem on each of its lines must not cost a message per line. (The
+// one-time file-level reports of the substitution limits bypass it.)
+void record(std::vector<Diagnostic>& diagnostics, Diagnostic d) {
+  if (diagnostics.size() < kMaxDiagnostics) {
+    diagnostics.push_back(std::move(d));
+  } else if (diagnostics.size() == kMaxDiagnostics) {
+    diagnostics.push_back({0, "more problems than " + std::to_string(kMaxDiagnostics) + "; the rest are not listed"});
+  }
+}
+
 namespace {
 
 constexpr bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\f' || c == '\v' || c == '\r'; }
@@ -83,7 +94,7 @@ class LineReader {
     const std::size_t close = p;
     skip_to_next_line(p);  // text after ']' is ignored
     if (!closed) {
-      diagnostics_.push_back({start_line, "section header without ']'"});
+      record(diagnostics_, {start_line, "section header without ']'"});
       return std::nullopt;
     }
     std::string_view name = text::trim(text_.substr(begin, close - begin));
@@ -95,7 +106,7 @@ class LineReader {
       quoted_storage.push_back(text::trimmed(unquoted));
       name = quoted_storage.back();
     }
-    if (name.size() > 255) diagnostics_.push_back({start_line, "section name longer than 255 characters"});
+    if (name.size() > 255) record(diagnostics_, {start_line, "section name longer than 255 characters"});
     return name;
   }
 
@@ -129,10 +140,11 @@ class LineReader {
     bool have_key = false;
     bool comma_seen = false;
     bool truncated = false;
+    bool dropping = false;  // past kMaxFieldsPerLine: the rest of the line is read over, not kept
 
     // Appends a run of characters that are all quoted or all unquoted.
     auto append_run = [&](std::string_view run, bool from_quotes) {
-      if (!building_) return;
+      if (!building_ || dropping) return;
       auto add = [&](std::string& target, std::size_t& target_significant, std::size_t limit, bool report) {
         std::string_view r = run;
         if (target.empty() && !from_quotes) {  // leading blanks
@@ -168,7 +180,7 @@ class LineReader {
         pos_ = end;
         if (pos_ >= text_.size()) break;
         if (text_[pos_] == '\n') {
-          if (building_) diagnostics_.push_back({line_, "unterminated quoted string"});
+          if (building_) record(diagnostics_, {line_, "unterminated quoted string"});
           ++pos_;
           ++line_;
           break;
@@ -245,10 +257,21 @@ class LineReader {
           ++pos_;
           continue;
         }
+        comma_seen = true;
+        if (dropping) {
+          ++pos_;
+          continue;
+        }
         end_field();
+        if (fields.size() == kMaxFieldsPerLine) {
+          dropping = true;
+          record(diagnostics_, {line.number, "more than " + std::to_string(kMaxFieldsPerLine) +
+                                                 " fields on one line; the rest was dropped"});
+          ++pos_;
+          continue;
+        }
         fields.emplace_back();
         significant = 0;
-        comma_seen = true;
         if (keep_raw && raw.size() < kMaxStringLength) {
           raw += ',';
           raw_significant = raw.size();
@@ -260,10 +283,9 @@ class LineReader {
       ++pos_;
     }
     if (!building_) return line;
-    end_field();
+    if (!dropping) end_field();
     raw.resize(raw_significant);
-    if (truncated)
-      diagnostics_.push_back({line.number, "a field is longer than 4096 characters; the rest was dropped"});
+    if (truncated) record(diagnostics_, {line.number, "a field is longer than 4096 characters; the rest was dropped"});
     line.fields = std::move(fields);
     line.raw_value = std::move(raw);
     return line;
@@ -363,7 +385,7 @@ void Document::parse_text(std::uint16_t language, Mode mode) {
       spans_.push_back({current, {reader.position(), reader.position(), reader.line_number()}});
       continue;
     }
-    if (current == kNone) diagnostics_.push_back({reader.line_number(), "a line before the first section is ignored"});
+    if (current == kNone) record(diagnostics_, {reader.line_number(), "a line before the first section is ignored"});
     reader.skip_logical_line();
   }
   close_span(text_.size());
@@ -379,7 +401,18 @@ void Document::tokenize(std::size_t index) const {
   for (const auto& [owner, span] : spans_) {
     if (owner != index) continue;
     LineReader reader(text_.substr(0, span.end), diagnostics_, span.begin, span.line);
-    while (reader.next_significant()) section.lines.push_back(reader.logical_line(section.is_strings));
+    while (reader.next_significant()) {
+      if (tokenized_lines_ == kMaxLinesRead) {
+        record(diagnostics_, {reader.line_number(),
+                              "more than " + std::to_string(kMaxLinesRead) + " lines read from one INF: the rest of [" +
+                                  std::string(section.name) + "] and later sections are not read"});
+        ++tokenized_lines_;
+        return;
+      }
+      if (tokenized_lines_ > kMaxLinesRead) return;
+      section.lines.push_back(reader.logical_line(section.is_strings));
+      ++tokenized_lines_;
+    }
   }
 }
 
@@ -446,33 +479,59 @@ std::optional<std::string> Document::value(std::string_view section_name, std::s
 
 std::string Document::substitute(std::string_view in) const {
   if (in.find('%') == std::string_view::npos) return std::string(in);
+  // The limits apply while writing: a result never grows past 4,096 characters, and once the
+  // document's budget is spent, keys stay as written.
+  const std::size_t budget = kSubstitutionBudgetBase + 2 * text_.size();
   std::string out;
-  out.reserve(in.size());
+  out.reserve(std::min(in.size(), kMaxStringLength));
+  bool cut = false;
+  auto append = [&](std::string_view piece) {
+    const std::size_t room = kMaxStringLength - out.size();
+    if (piece.size() > room) {
+      piece = piece.substr(0, room);
+      cut = true;
+    }
+    out.append(piece);
+  };
   std::size_t i = 0;
-  while (i < in.size()) {
+  while (i < in.size() && out.size() < kMaxStringLength) {
     if (in[i] != '%') {
-      out += in[i++];
+      const auto next = std::min(in.find('%', i), in.size());
+      append(in.substr(i, next - i));
+      i = next;
       continue;
     }
     const auto close = in.find('%', i + 1);
     if (close == std::string_view::npos) {
-      out.append(in.substr(i));
+      append(in.substr(i));
       break;
     }
     if (close == i + 1) {  // %% is a literal %
-      out += '%';
+      append("%");
       i = close + 1;
       continue;
     }
     const auto key = in.substr(i + 1, close - i - 1);
-    if (auto it = strings_.find(key); it != strings_.end()) {
-      out += it->second;
+    const auto it = strings_.find(key);
+    if (it != strings_.end() && substituted_bytes_ + it->second.size() <= budget) {
+      const auto before = out.size();
+      append(it->second);
+      substituted_bytes_ += out.size() - before;
     } else {
-      out.append(in.substr(i, close - i + 1));  // unknown keys (and DIRIDs like %10%) stay literal
+      if (it != strings_.end() && !reported_budget_) {
+        reported_budget_ = true;
+        diagnostics_.push_back({0, "%key% substitutions would add more than " + std::to_string(budget) +
+                                       " bytes: the rest are left as written"});
+      }
+      append(in.substr(i, close - i + 1));  // unknown keys (and DIRIDs like %10%) stay literal
     }
     i = close + 1;
   }
-  if (out.size() > kMaxStringLength) out.resize(kMaxStringLength);
+  if (out.capacity() > out.size() + 64) out.shrink_to_fit();  // results are kept: right-sized
+  if ((cut || i < in.size()) && !reported_cut_) {
+    reported_cut_ = true;
+    diagnostics_.push_back({0, "a string is longer than 4096 characters after %key% substitution and was cut"});
+  }
   return out;
 }
 

@@ -46,6 +46,19 @@ struct SectionSpan {
 // most 4096 after it.
 inline constexpr std::size_t kMaxFieldLength = 4096;
 inline constexpr std::size_t kMaxStringLength = 4096;
+// Fields drvaudit keeps of one line (real lines have a few; a field costs a string, so a line of a
+// million empty fields must not cost a million strings).
+inline constexpr std::size_t kMaxFieldsPerLine = 256;
+// Lines drvaudit tokenizes of one INF, all sections together (the largest real INFs have tens of
+// thousands; each costs a few hundred bytes).
+inline constexpr std::size_t kMaxLinesRead = 120000;
+// What %key% substitutions may add to a document in all, beyond its own size: a hostile INF that
+// repeats a 4,000-character string on every line must not cost gigabytes (docs/security.md).
+inline constexpr std::size_t kSubstitutionBudgetBase = 4u << 20;  // plus 2× the document's size
+
+// The problems kept of one document; one more line says how many were left out.
+inline constexpr std::size_t kMaxDiagnostics = 1000;
+void record(std::vector<Diagnostic>& diagnostics, Diagnostic d);
 
 class Document {
  public:
@@ -78,7 +91,7 @@ class Document {
   Encoding encoding() const { return encoding_; }
   // Problems found so far, by line (with on_demand, only in the sections read).
   const std::vector<Diagnostic>& diagnostics() const;
-  void add_diagnostic(int line, std::string message) { diagnostics_.push_back({line, std::move(message)}); }
+  void add_diagnostic(int line, std::string message) { record(diagnostics_, {line, std::move(message)}); }
 
  private:
   void choose_strings(std::uint16_t language);
@@ -117,6 +130,10 @@ class Document {
   std::string strings_section_;
   Encoding encoding_ = Encoding::utf8;
   mutable std::vector<Diagnostic> diagnostics_;
+  // Bytes that substitutions have added so far, and whether the limits were reported.
+  mutable std::size_t substituted_bytes_ = 0;
+  mutable std::size_t tokenized_lines_ = 0;
+  mutable bool reported_cut_ = false, reported_budget_ = false;
 };
 
 }  // namespace drvaudit::inf

@@ -1,24 +1,13 @@
 #include "common/der.hpp"
 
 #include "common/error.hpp"
+#include "common/text.hpp"
 
 namespace drvaudit::der {
 
 namespace {
 [[noreturn]] void malformed(const std::string& what) { throw ParseError("malformed DER: " + what); }
 
-void append_utf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 }  // namespace
 
 Element Reader::next() {
@@ -119,7 +108,7 @@ std::string string_text(const Element& value) {
     for (std::size_t i = 0; i + 1 < value.contents.size(); i += 2) {
       const auto cp = static_cast<std::uint32_t>((static_cast<unsigned char>(value.contents[i]) << 8) |
                                                  static_cast<unsigned char>(value.contents[i + 1]));
-      append_utf8(out, cp >= 0xD800 && cp <= 0xDFFF ? 0xFFFD : cp);
+      text::append_utf8(out, cp >= 0xD800 && cp <= 0xDFFF ? 0xFFFD : cp);
     }
     return out;
   }

@@ -3,7 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <fstream>
+#include <system_error>
 
 #include "catalog/signature_check.hpp"
 #include "common/clock.hpp"
@@ -23,12 +25,14 @@ constexpr std::uintmax_t kMaxInfBytes = 64ull * 1024 * 1024;  // far above any r
 void read_bytes(const fs::path& p, std::uintmax_t size, std::string& bytes) {
   std::ifstream in;
   in.rdbuf()->pubsetbuf(nullptr, 0);  // one sized read: a stream buffer would be allocated per file for nothing
+  errno = 0;
   in.open(p, std::ios::binary);
-  if (!in) throw Error("cannot read " + p.string());
+  // The reason the OS gave (permission denied, …), so that `catalog problems` can say why.
+  if (!in) throw Error("cannot read " + p.string() + (errno ? ": " + std::generic_category().message(errno) : ""));
   bytes.resize(static_cast<std::size_t>(size));
   in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   bytes.resize(static_cast<std::size_t>(in.gcount()));  // a file that shrank meanwhile
-  if (in.bad()) throw Error("cannot read " + p.string());
+  if (in.bad()) throw Error("cannot read " + p.string() + (errno ? ": " + std::generic_category().message(errno) : ""));
 }
 
 }  // namespace

@@ -155,6 +155,36 @@ std::string expectation(const Field& f) {
   return "unexpected value";
 }
 
+// A path a package's files may be written to or read from: relative, '/'-separated, no '.' or '..'
+// parts, no drive or backslash (the updater extracts by these paths, as administrator).
+bool is_safe_relative_path(std::string_view p) {
+  if (p.empty() || p.size() > 1024 || p.front() == '/' || p.find_first_of("\\:") != std::string_view::npos)
+    return false;
+  for (const auto part : text::split(p, '/')) {
+    if (part.empty() || part == "." || part == "..") return false;
+    for (const char c : part) {
+      if (static_cast<unsigned char>(c) < 0x20) return false;
+    }
+  }
+  return true;
+}
+
+// A download is fetched over HTTPS only: an absolute https:// URL, or a path relative to the
+// (https) feed. Scheme-relative ("//host/…") and other schemes (file:, http:) are refused.
+bool is_allowed_url(std::string_view u) {
+  if (u.empty() || u.size() > 4096) return false;
+  for (const char c : u) {
+    if (static_cast<unsigned char>(c) <= 0x20 || c == '\\') return false;
+  }
+  if (text::istarts_with(u, "https://")) return u.size() > 8;
+  if (u.rfind("//", 0) == 0) return false;
+  const auto colon = u.find(':'), slash = u.find('/');
+  if (colon != std::string_view::npos && (slash == std::string_view::npos || colon < slash)) return false;  // a scheme
+  auto path = u.substr(0, u.find_first_of("?#"));
+  if (path.front() == '/') path.remove_prefix(1);  // from the root of the feed's own host
+  return is_safe_relative_path(path);
+}
+
 // nlohmann::json_sax's shape. Every callback either consumes the value or throws ParseError with
 // the JSON Pointer of the value; nothing is returned false, so parsing never stops silently.
 class FeedReader {
@@ -407,8 +437,16 @@ class FeedReader {
     auto& out = current_;
     auto& pkg = out.package;
     switch (key) {
-      case PackageKey::inf: pkg.inf_name = std::move(value); break;
-      case PackageKey::path: out.path = std::move(value); break;
+      case PackageKey::inf:
+        if (value.empty() || value.find_first_of("/\\:") != std::string::npos || value == "." || value == "..")
+          fail(stack_.size(), "expected a file name, without a folder");
+        pkg.inf_name = std::move(value);
+        break;
+      case PackageKey::path:
+        if (!is_safe_relative_path(value))
+          fail(stack_.size(), "expected a relative path inside the download, with '/' and without '..'");
+        out.path = std::move(value);
+        break;
       case PackageKey::provider: pkg.provider = std::move(value); break;
       case PackageKey::class_name: pkg.class_name = std::move(value); break;
       case PackageKey::class_guid: pkg.class_guid = std::move(value); break;
@@ -470,7 +508,11 @@ class FeedReader {
   void set_download_string(DownloadKey key, std::string& value) {
     auto& d = current_.download;
     switch (key) {
-      case DownloadKey::url: d.url = std::move(value); break;
+      case DownloadKey::url:
+        if (!is_allowed_url(value))
+          fail(stack_.size(), "expected an https:// URL or a path relative to the feed (no other scheme, no '..')");
+        d.url = std::move(value);
+        break;
       case DownloadKey::sha256:
         if (value.size() != 64 || value.find_first_not_of("0123456789abcdef") != std::string::npos)
           fail(stack_.size(), "expected 64 lower-case hex digits");

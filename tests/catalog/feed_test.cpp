@@ -117,6 +117,21 @@ TEST_CASE("the feed reader reports each kind of mistake at its JSON Pointer") {
       {[](json& d) { d["packages"][0]["download"] = "packages/net.zip"; },
        "at /packages/0/download: expected an object"},
       {[](json& d) { d["packages"][0]["download"]["format"] = "rar"; }, "at /packages/0/download/format"},
+      // Paths and URLs the updater would act on: only relative, normalised paths and HTTPS.
+      {[](json& d) { d["packages"][0]["path"] = "../../Windows/System32/evil.inf"; },
+       "at /packages/0/path: expected a relative path"},
+      {[](json& d) { d["packages"][0]["path"] = "/etc/passwd"; }, "at /packages/0/path: expected a relative path"},
+      {[](json& d) { d["packages"][0]["path"] = "C:\\Windows\\a.inf"; },
+       "at /packages/0/path: expected a relative path"},
+      {[](json& d) { d["packages"][0]["path"] = "a/./b.inf"; }, "at /packages/0/path: expected a relative path"},
+      {[](json& d) { d["packages"][0]["inf"] = "../x.inf"; }, "at /packages/0/inf: expected a file name"},
+      {[](json& d) { d["packages"][0]["download"]["url"] = "file:///etc/passwd"; }, "at /packages/0/download/url"},
+      {[](json& d) { d["packages"][0]["download"]["url"] = "http://drivers.example/a.zip"; },
+       "at /packages/0/download/url: expected an https:// URL"},
+      {[](json& d) { d["packages"][0]["download"]["url"] = "//evil.example/a.zip"; }, "at /packages/0/download/url"},
+      {[](json& d) { d["packages"][0]["download"]["url"] = "../../a.zip"; }, "at /packages/0/download/url"},
+      {[](json& d) { d["packages"][0]["download"]["sha256"] = std::string(64, 'A'); },
+       "at /packages/0/download/sha256: expected 64 lower-case hex digits"},
       {[](json& d) { d["packages"][1]["signatures"][0]["catalog_file"] = ""; },
        "at /packages/1/signatures/0: an unsigned package names no catalog file"},
       {[](json& d) { d["packages"][1]["signatures"] = {"x"}; }, "at /packages/1/signatures/0: expected an object"},
@@ -136,6 +151,16 @@ TEST_CASE("the feed reader reports each kind of mistake at its JSON Pointer") {
     INFO(doc.dump().substr(0, 300));
     CHECK_THAT(parse_error_of(doc), Catch::Contains("feed f.json: " + c.expected));
   }
+}
+
+TEST_CASE("the feed reader accepts relative and https download URLs and nested package paths") {
+  auto doc = test::sample_feed_document();
+  doc["packages"][0]["download"]["url"] = "https://cdn.example/drivers/net%20card.zip?sig=1";
+  doc["packages"][1]["download"]["url"] = "packages/v2/net.zip";
+  doc["packages"][1]["path"] = "x64/net.inf";
+  const auto parsed = feed::parse(doc.dump(), "f.json");
+  CHECK(parsed.packages[0].download.url == "https://cdn.example/drivers/net%20card.zip?sig=1");
+  CHECK(parsed.packages[1].path == "x64/net.inf");
 }
 
 TEST_CASE("the feed reader skips keys it does not know, at every level") {

@@ -209,9 +209,28 @@ ordered_json to_json(const Inventory& inventory) {
 Inventory from_json(const json& document, const std::string& origin) { return Reader(origin).inventory(document); }
 
 Inventory parse(std::string_view input, const std::string& origin) {
+  if (input.size() > kMaxSnapshotBytes)
+    throw ParseError("snapshot " + origin + ": larger than " + std::to_string(kMaxSnapshotBytes >> 20) +
+                     " MiB; a snapshot of a machine is a few hundred KiB");
   json doc;
+  // JSON leaves a key given twice to the reader (nlohmann keeps the last): a snapshot that has one is
+  // ambiguous between readers, so it is refused, as feeds are.
+  std::vector<std::set<std::string>> keys;
+  const json::parser_callback_t refuse_duplicates = [&](int depth, json::parse_event_t event, json& parsed) {
+    if (event == json::parse_event_t::object_start) {
+      keys.emplace_back();
+    } else if (event == json::parse_event_t::object_end) {
+      keys.pop_back();
+    } else if (event == json::parse_event_t::key && !keys.empty()) {
+      const auto name = parsed.get<std::string>();
+      if (!keys.back().insert(name).second)
+        throw ParseError("snapshot " + origin + ": the key \"" + name + "\" is given twice in one object (depth " +
+                         std::to_string(depth) + ")");
+    }
+    return true;
+  };
   try {
-    doc = json::parse(input.begin(), input.end());
+    doc = json::parse(input.begin(), input.end(), refuse_duplicates);
   } catch (const json::parse_error& e) {
     throw ParseError("snapshot " + origin + ": invalid JSON at byte " + std::to_string(e.byte) + ": " +
                      (input.empty() ? std::string("the file is empty") : std::string(e.what())));
@@ -223,6 +242,10 @@ Inventory parse(std::string_view input, const std::string& origin) {
 }
 
 Inventory load(const std::filesystem::path& file) {
+  std::error_code ec;
+  if (const auto size = std::filesystem::file_size(file, ec); !ec && size > kMaxSnapshotBytes)
+    throw ParseError("snapshot " + file.string() + ": larger than " + std::to_string(kMaxSnapshotBytes >> 20) +
+                     " MiB; a snapshot of a machine is a few hundred KiB");
   std::ifstream in(file, std::ios::binary);
   if (!in) throw Error("cannot read snapshot " + file.string());
   std::ostringstream content;

@@ -20,6 +20,8 @@ nlohmann::ordered_json device_to_json(const Device& device);
 // Throws ParseError naming `origin` and the JSON path of the first problem.
 Inventory from_json(const nlohmann::json& document, const std::string& origin);
 // Parses text; a syntax error is reported with its byte offset.
+// Snapshots larger than this are refused before they are read (memory stays a few times this).
+inline constexpr std::size_t kMaxSnapshotBytes = 64u << 20;
 Inventory parse(std::string_view text, const std::string& origin);
 
 Inventory load(const std::filesystem::path& file);

@@ -128,6 +128,28 @@ TEST_CASE("duplicate instance IDs are refused") {
                     Catch::Contains("/devices/1/instance_id: duplicate"));
 }
 
+TEST_CASE("a key given twice in one object is refused, at any level") {
+  const auto text = snapshot::serialize(sample_inventory());
+  auto twice = [&](const std::string& key_line) {
+    auto s = text;
+    const auto at = s.find(key_line);
+    REQUIRE(at != std::string::npos);
+    return s.insert(at, key_line);
+  };
+  CHECK_THROWS_WITH(snapshot::parse(twice("\"hostname\": \"laptop\",\n"), "d.json"),
+                    Catch::Contains("d.json") && Catch::Contains("\"hostname\" is given twice"));
+  CHECK_THROWS_WITH(snapshot::parse(twice("\"bus\": \"PCI\",\n"), "d.json"), Catch::Contains("\"bus\" is given twice"));
+  // The same key in two different objects is fine.
+  CHECK_NOTHROW(snapshot::parse(text, "d.json"));
+}
+
+TEST_CASE("a snapshot larger than 64 MiB is refused before it is read") {
+  std::string big = "{\"schema\": \"drvaudit-snapshot/1\", \"devices\": [], \"pad\": \"";
+  big.append(snapshot::kMaxSnapshotBytes, ' ');
+  big += "\"}";
+  CHECK_THROWS_WITH(snapshot::parse(big, "big.json"), Catch::Contains("big.json: larger than 64 MiB"));
+}
+
 TEST_CASE("a missing snapshot file is an error naming the file") {
   CHECK_THROWS_WITH(snapshot::load("/nonexistent/drvaudit.json"), Catch::Contains("/nonexistent/drvaudit.json"));
 }

@@ -22,9 +22,10 @@ class TempDir {
 std::string read_file(const std::filesystem::path& file);
 void write_file(const std::filesystem::path& file, const std::string& content);
 
-// ../shared next to the repository (set by CMake), and the built drvaudit program.
-// tests/corpora in the source tree: the open-licence INF files, sysfs trees and device listings.
+// tests/corpora in the source tree (set by CMake): the open-licence INF files, sysfs trees and
+// device listings the tests use.
 std::filesystem::path corpus_dir();
+// The built drvaudit program.
 std::filesystem::path drvaudit_binary();
 
 }  // namespace drvaudit::test

@@ -525,9 +525,7 @@ std::optional<FileStatus> parse_file_status(std::string_view name) {
 std::string PackageLocation::absolute_url() const { return base.empty() ? url : http::resolve(base, url); }
 
 bool applies_to(const Entry& entry, const inf::TargetOs& target) {
-  if (entry.arch != target.arch) return false;
-  const auto chosen = inf::choose_decoration(entry.line_decorations, target);
-  return chosen && text::iequals(*chosen, entry.decoration);
+  return inf::section_applies(entry.arch, entry.decoration, entry.line_decorations, target);
 }
 
 std::vector<Entry> Store::read_entries(sqlite::Statement& q) const {

@@ -210,9 +210,7 @@ const SignatureInfo* DriverPackage::signature_for(std::string_view arch) const {
 }
 
 bool applies_to(const ModelEntry& entry, const TargetOs& target) {
-  if (entry.arch != target.arch) return false;
-  const auto chosen = choose_decoration(entry.line_decorations, target);
-  return chosen && text::iequals(*chosen, entry.decoration);
+  return section_applies(entry.arch, entry.decoration, entry.line_decorations, target);
 }
 
 std::vector<const ModelEntry*> DriverPackage::models_for(const TargetOs& target) const {

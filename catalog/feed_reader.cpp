@@ -467,12 +467,7 @@ class FeedReader {
           fail(stack_.size(), "\"" + value + "\" is not a TargetOSVersion decoration (NT[arch][.major[.minor…]]])");
         m.decoration = std::move(value);
         break;
-      case ModelKey::arch: {
-        const auto arch = inf::canonical_arch(value);
-        if (!arch || *arch != value) fail(stack_.size(), "expected x86, amd64, arm, arm64 or ia64");
-        m.arch = std::move(value);
-        break;
-      }
+      case ModelKey::arch: m.arch = architecture(std::move(value)); break;
       case ModelKey::install_section: m.install_section = std::move(value); break;
       case ModelKey::ddinstall_section: m.ddinstall_section = std::move(value); break;
       case ModelKey::hardware_id: m.hardware_id = std::move(value); break;
@@ -482,15 +477,17 @@ class FeedReader {
     }
   }
 
+  // An architecture as the format writes it: the canonical name only (amd64, not x64).
+  std::string architecture(std::string value) const {
+    const auto arch = inf::canonical_arch(value);
+    if (!arch || *arch != value) fail(stack_.size(), "expected x86, amd64, arm, arm64 or ia64");
+    return value;
+  }
+
   void set_signature_string(SignatureKey key, std::string& value) {
     auto& sig = current_.package.signatures.back();
     switch (key) {
-      case SignatureKey::arch: {
-        const auto arch = inf::canonical_arch(value);
-        if (!arch || *arch != value) fail(stack_.size(), "expected x86, amd64, arm, arm64 or ia64");
-        sig.arch = std::move(value);
-        break;
-      }
+      case SignatureKey::arch: sig.arch = architecture(std::move(value)); break;
       case SignatureKey::catalog_file: sig.catalog_file = std::move(value); break;
       case SignatureKey::status: {
         const auto status = inf::parse_signature_status(value);

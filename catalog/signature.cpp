@@ -13,21 +13,26 @@ constexpr std::pair<ChainStatus, std::string_view> kChainNames[] = {
     {ChainStatus::verified, "verified"},
     {ChainStatus::untrusted, "untrusted"},
 };
-}  // namespace
 
-std::string_view signature_status_name(SignatureStatus s) {
-  for (const auto& [status, name] : kStatusNames) {
-    if (status == s) return name;
+// The two directions of one name table.
+template <typename Enum, std::size_t N>
+std::string_view name_in(const std::pair<Enum, std::string_view> (&table)[N], Enum value) {
+  for (const auto& [v, name] : table) {
+    if (v == value) return name;
   }
   return "not_checked";
 }
-
-std::optional<SignatureStatus> parse_signature_status(std::string_view name) {
-  for (const auto& [status, n] : kStatusNames) {
-    if (n == name) return status;
+template <typename Enum, std::size_t N>
+std::optional<Enum> value_in(const std::pair<Enum, std::string_view> (&table)[N], std::string_view name) {
+  for (const auto& [v, n] : table) {
+    if (n == name) return v;
   }
   return std::nullopt;
 }
+}  // namespace
+
+std::string_view signature_status_name(SignatureStatus s) { return name_in(kStatusNames, s); }
+std::optional<SignatureStatus> parse_signature_status(std::string_view name) { return value_in(kStatusNames, name); }
 
 std::string signature_status_text(SignatureStatus s) {
   switch (s) {
@@ -41,18 +46,7 @@ std::string signature_status_text(SignatureStatus s) {
   return "signature not checked";
 }
 
-std::string_view chain_status_name(ChainStatus s) {
-  for (const auto& [status, name] : kChainNames) {
-    if (status == s) return name;
-  }
-  return "not_checked";
-}
-
-std::optional<ChainStatus> parse_chain_status(std::string_view name) {
-  for (const auto& [status, n] : kChainNames) {
-    if (n == name) return status;
-  }
-  return std::nullopt;
-}
+std::string_view chain_status_name(ChainStatus s) { return name_in(kChainNames, s); }
+std::optional<ChainStatus> parse_chain_status(std::string_view name) { return value_in(kChainNames, name); }
 
 }  // namespace drvaudit::inf

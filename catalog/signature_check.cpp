@@ -70,7 +70,12 @@ std::string check_signatures(inf::DriverPackage& package, std::string_view inf_b
     inf::ChainStatus chain = inf::ChainStatus::not_checked;
   };
   std::map<std::string, Result> by_catalog;  // one read per catalog name, whatever the architectures
+  // The INF's SHA-1 and SHA-256, computed once and only when a catalog is there to compare them with.
   std::optional<std::pair<std::string, std::string>> digests;
+  auto inf_digests = [&]() -> const std::pair<std::string, std::string>& {
+    if (!digests) digests.emplace(hash::sha1_digest(inf_bytes), hash::sha256_digest(inf_bytes));
+    return *digests;
+  };
   std::string stamp;
   for (auto& sig : package.signatures) {
     if (sig.catalog_file.empty()) {
@@ -84,16 +89,14 @@ std::string check_signatures(inf::DriverPackage& package, std::string_view inf_b
       auto path = finder.find(inf_path, sig.catalog_file);
       stamp += stamp_line(sig.catalog_file, path);
       if (!path && has_system_catalogs()) {
-        if (!digests) digests.emplace(hash::sha1_digest(inf_bytes), hash::sha256_digest(inf_bytes));
-        path = find_system_catalog(digests->first, digests->second);
+        path = find_system_catalog(inf_digests().first, inf_digests().second);
       }
       if (path) {
         try {
           const auto catalog = inf::read_security_catalog(read_catalog(*path));
-          if (!digests) digests.emplace(hash::sha1_digest(inf_bytes), hash::sha256_digest(inf_bytes));
           r.signer = catalog.signer;
           r.signed_at = catalog.signed_at;
-          if (catalog.contains(digests->first, digests->second)) {
+          if (catalog.contains(inf_digests().first, inf_digests().second)) {
             r.status = inf::SignatureStatus::signed_by_catalog;
             const auto chain = verify_catalog_chain(*path);
             r.chain = chain.status;

@@ -137,6 +137,13 @@ std::optional<std::string> choose_decoration(const std::vector<std::string>& dec
   return std::nullopt;
 }
 
+bool section_applies(std::string_view arch, std::string_view decoration,
+                     const std::vector<std::string>& line_decorations, const TargetOs& target) {
+  if (arch != target.arch) return false;
+  const auto chosen = choose_decoration(line_decorations, target);
+  return chosen && text::iequals(*chosen, decoration);
+}
+
 const char* platform_extension(std::string_view arch) {
   if (arch == "amd64") return ".ntamd64";
   if (arch == "arm64") return ".ntarm64";

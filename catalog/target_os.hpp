@@ -59,6 +59,11 @@ std::string section_arch(std::string_view decoration);
 // section), or nullopt when the line gives this target nothing.
 std::optional<std::string> choose_decoration(const std::vector<std::string>& decorations, const TargetOs& target);
 
+// Whether the Models section with this decoration (serving `arch`) is the one its [Manufacturer] line,
+// with these decorations, gives the target. The one statement of the rule for parsed and stored lines.
+bool section_applies(std::string_view arch, std::string_view decoration,
+                     const std::vector<std::string>& line_decorations, const TargetOs& target);
+
 // The install-section extension Windows tries first for an architecture: ".ntamd64", ".ntx86", …
 const char* platform_extension(std::string_view arch);
 // The CatalogFile key for an architecture: "CatalogFile.ntamd64", …

@@ -2,6 +2,7 @@
 
 #include "common/error.hpp"
 #include "common/http.hpp"
+#include "common/private_state.hpp"
 #include "common/text.hpp"
 
 namespace drvaudit::catalog {
@@ -138,15 +139,17 @@ int stored_schema_version(const std::filesystem::path& file) {
 
 Store::Store(const std::filesystem::path& file, Mode mode)
     : db_([&] {
-        if (mode == Mode::read_only && !std::filesystem::exists(file)) {
+        // The catalog decides what the updater installs: never a link, never another user's file.
+        if (mode == Mode::read_write) {
+          private_state::prepare_folder(file.parent_path().empty() ? "." : file.parent_path());
+          private_state::prepare_file(file, true);
+        } else if (!private_state::prepare_file(file, false)) {
           empty_ = true;
           return sqlite::Database(":memory:");
         }
         // An older catalog is upgraded in place, even by a command that only reads it.
         if (mode == Mode::read_only && stored_schema_version(file) < kSchemaVersion)
           Store upgrade(file, Mode::read_write);
-        if (mode == Mode::read_write)
-          std::filesystem::create_directories(file.parent_path().empty() ? "." : file.parent_path());
         return sqlite::Database(file, mode == Mode::read_only ? sqlite::Database::Mode::read_only
                                                               : sqlite::Database::Mode::read_write_create);
       }()) {

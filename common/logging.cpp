@@ -7,6 +7,8 @@
 #include <memory>
 #include <vector>
 
+#include "common/private_state.hpp"
+
 namespace drvaudit::logging {
 
 namespace {
@@ -35,7 +37,12 @@ void init(const Options& options) {
   std::string file_problem;
   if (options.log_file) {
     try {
-      std::filesystem::create_directories(options.log_file->parent_path());
+      if (options.in_state_folder) {
+        private_state::prepare_folder(options.log_file->parent_path());
+        private_state::prepare_file(*options.log_file, true);
+      } else {
+        std::filesystem::create_directories(options.log_file->parent_path());
+      }
       auto file =
           std::make_shared<spdlog::sinks::rotating_file_sink_mt>(options.log_file->string(), kMaxFileBytes, kMaxFiles);
       file->set_level(std::min(spdlog::level::info, console_level(options.verbosity)));

@@ -12,6 +12,8 @@ struct Options {
   int verbosity = 0;                              // 0 warnings, 1 info (-v), 2 debug (-vv), 3+ trace
   std::optional<std::filesystem::path> log_file;  // none: console only
   bool color = false;
+  // The log in drvaudit's state folder: created private, never opened through a link.
+  bool in_state_folder = false;
 };
 
 void init(const Options& options);

@@ -10,8 +10,9 @@ std::optional<std::string> process_environment(const char* name) {
   return std::string(value);
 }
 
-Paths resolve_paths(const std::optional<std::filesystem::path>& state_dir_option, const EnvironmentLookup& env) {
-  Paths paths = platform_default_paths(env);
+Paths resolve_paths(const std::optional<std::filesystem::path>& state_dir_option, const EnvironmentLookup& env,
+                    bool administrator) {
+  Paths paths = platform_default_paths(env, administrator);
   std::optional<std::filesystem::path> state_override = state_dir_option;
   if (!state_override) {
     if (auto from_env = env("DRVAUDIT_STATE_DIR")) state_override = std::filesystem::path(*from_env);
@@ -21,6 +22,7 @@ Paths resolve_paths(const std::optional<std::filesystem::path>& state_dir_option
     paths.state_dir = *state_override;
     paths.config_dir = *state_override / "config";
     paths.cache_dir = *state_override / "cache";
+    paths.machine_wide = false;
   }
   return paths;
 }

@@ -19,13 +19,17 @@ struct Paths {
   std::filesystem::path state_dir;
   std::filesystem::path config_dir;
   std::filesystem::path cache_dir;
+  // Windows' default %ProgramData%\drvaudit: created for Administrators and SYSTEM only.
+  bool machine_wide = false;
   std::filesystem::path log_file() const { return state_dir / "logs" / "drvaudit.log"; }
 };
 
+// `administrator`: whether this process is elevated. On Windows the machine-wide folder is
+// Administrators' and SYSTEM's alone, so an unelevated run keeps its state in %LOCALAPPDATA%.
 Paths resolve_paths(const std::optional<std::filesystem::path>& state_dir_option,
-                    const EnvironmentLookup& env = process_environment);
+                    const EnvironmentLookup& env = process_environment, bool administrator = true);
 
 // The platform's convention alone, before any override (implemented per platform).
-Paths platform_default_paths(const EnvironmentLookup& env);
+Paths platform_default_paths(const EnvironmentLookup& env, bool administrator);
 
 }  // namespace drvaudit

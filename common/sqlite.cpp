@@ -20,7 +20,10 @@ Database::Database(const std::filesystem::path& file, Mode mode) {
   // them. sqlite3_config only works before SQLite initialises: once per process.
   static const int configured = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
   (void)configured;
-  const int flags = mode == Mode::read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  // NOFOLLOW: a database is never opened through a symbolic link (one planted in a state folder
+  // would choose where drvaudit creates or reads it).
+  const int flags = (mode == Mode::read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)) |
+                    (file == ":memory:" ? 0 : SQLITE_OPEN_NOFOLLOW);
   sqlite3* raw = nullptr;
   const int rc = sqlite3_open_v2(file.string().c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
   db_.reset(raw);  // owned even on failure: sqlite3_open_v2 allocates a handle to report the error

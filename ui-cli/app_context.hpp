@@ -26,11 +26,14 @@ class AppContext {
   const Paths& paths() const { return paths_; }
   const GlobalOptions& options() const { return options_; }
   std::unique_ptr<DeviceSource> device_source() const;
-  std::filesystem::path catalog_file() const { return paths_.state_dir / "catalog.db"; }
+  // The state folder, checked private (throws drvaudit::Error saying why it was refused).
+  const std::filesystem::path& state_dir() const;
+  std::filesystem::path catalog_file() const { return state_dir() / "catalog.db"; }
 
  private:
   GlobalOptions options_;
   Paths paths_;
+  std::string state_problem_;  // why the state folder was refused; empty when it is fine
 };
 
 }  // namespace drvaudit

@@ -20,7 +20,7 @@ std::filesystem::path xdg_dir(const EnvironmentLookup& env, const char* variable
 }
 }  // namespace
 
-Paths platform_default_paths(const EnvironmentLookup& env) {
+Paths platform_default_paths(const EnvironmentLookup& env, bool /*administrator*/) {
   const auto home = home_directory(env);
   Paths paths;
   paths.state_dir = xdg_dir(env, "XDG_STATE_HOME", home / ".local" / "state") / "drvaudit";

@@ -34,8 +34,14 @@ TEST_CASE("Linux defaults follow the XDG base directories") {
   CHECK(paths.config_dir == "/home/ann/.config/drvaudit");  // XDG: relative values are ignored
 }
 #else
-TEST_CASE("Windows keeps machine-wide state under ProgramData") {
-  auto paths = drvaudit::resolve_paths(std::nullopt, fake_env({{"ProgramData", "D:\\PD"}}));
+TEST_CASE("Windows keeps machine-wide state under ProgramData, an unelevated run its own in LOCALAPPDATA") {
+  const auto env = fake_env({{"ProgramData", "D:\\PD"}, {"LOCALAPPDATA", "D:\\Users\\ann\\AppData\\Local"}});
+  auto paths = drvaudit::resolve_paths(std::nullopt, env, true);
   CHECK(paths.state_dir == std::filesystem::path("D:\\PD") / "drvaudit");
+  CHECK(paths.machine_wide);
+  paths = drvaudit::resolve_paths(std::nullopt, env, false);
+  CHECK(paths.state_dir == std::filesystem::path("D:\\Users\\ann\\AppData\\Local") / "drvaudit");
+  CHECK_FALSE(paths.machine_wide);
+  CHECK_FALSE(drvaudit::resolve_paths(std::filesystem::path("D:\\portable"), env, true).machine_wide);
 }
 #endif

@@ -130,8 +130,29 @@ std::vector<std::string> split_ids(const std::string& joined) {
 }  // namespace
 
 namespace {
+std::filesystem::path lock_file_of(const std::filesystem::path& catalog) {
+  auto lock = catalog;
+  lock += ".lock";
+  return lock;
+}
+
+sqlite::Advice catalog_advice(const std::filesystem::path& file) {
+  sqlite::Advice advice;
+  advice.busy = [file] { return describe_holder(lock_file_of(file), "the catalog " + file.string()); };
+  advice.damaged = "the catalog " + file.string() +
+                   " is damaged; move it aside (or delete it) and build it again with `drvaudit catalog index "
+                   "FOLDER` and `drvaudit catalog source add` + `catalog sync` for your feeds";
+  return advice;
+}
+
+sqlite::Database open_catalog(const std::filesystem::path& file, sqlite::Database::Mode mode) {
+  sqlite::Database db(file, mode);
+  db.set_advice(catalog_advice(file));
+  return db;
+}
+
 int stored_schema_version(const std::filesystem::path& file) {
-  sqlite::Database db(file, sqlite::Database::Mode::read_only);
+  auto db = open_catalog(file, sqlite::Database::Mode::read_only);
   auto q = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'");
   return q.step() ? std::stoi(q.column_text(0)) : kSchemaVersion;
 }
@@ -142,6 +163,8 @@ Store::Store(const std::filesystem::path& file, Mode mode)
         // The catalog decides what the updater installs: never a link, never another user's file.
         if (mode == Mode::read_write) {
           private_state::prepare_folder(file.parent_path().empty() ? "." : file.parent_path());
+          writer_lock_ =
+              std::make_unique<LockFile>(lock_file_of(file), "the catalog " + file.string(), std::chrono::seconds(5));
           private_state::prepare_file(file, true);
         } else if (!private_state::prepare_file(file, false)) {
           empty_ = true;
@@ -150,8 +173,8 @@ Store::Store(const std::filesystem::path& file, Mode mode)
         // An older catalog is upgraded in place, even by a command that only reads it.
         if (mode == Mode::read_only && stored_schema_version(file) < kSchemaVersion)
           Store upgrade(file, Mode::read_write);
-        return sqlite::Database(file, mode == Mode::read_only ? sqlite::Database::Mode::read_only
-                                                              : sqlite::Database::Mode::read_write_create);
+        return open_catalog(file, mode == Mode::read_only ? sqlite::Database::Mode::read_only
+                                                          : sqlite::Database::Mode::read_write_create);
       }()) {
   db_.exec("PRAGMA foreign_keys = ON");
   if (mode == Mode::read_only && !empty_) {

@@ -3,12 +3,14 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "catalog/driver_package.hpp"
 #include "catalog/target_os.hpp"
+#include "common/lock_file.hpp"
 #include "common/sqlite.hpp"
 
 // The catalog: one SQLite database in the state folder (DESIGN.md §4) with sources, the files
@@ -157,6 +159,8 @@ class Store {
   std::vector<Entry> read_entries(sqlite::Statement& query) const;
 
   bool empty_ = false;  // declared before db_: db_'s initialiser sets it
+  // A writer holds <catalog>.lock: one writer at a time, and a refused one can say who holds it.
+  std::unique_ptr<LockFile> writer_lock_;
   // Queries do not change the catalog, but SQLite statements are stateful: the connection is mutable.
   mutable sqlite::Database db_;
   mutable std::optional<sqlite::Statement> lookup_statement_;

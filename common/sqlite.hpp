@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,6 +16,14 @@ struct sqlite3_stmt;
 namespace drvaudit::sqlite {
 
 class Statement;
+
+// What a failure means for the file's owner, where SQLite's own words are not enough for a user:
+// who holds a busy database, how to rebuild a damaged one. Errors for SQLITE_BUSY (after the busy
+// timeout) carry ErrorKind::busy.
+struct Advice {
+  std::function<std::string()> busy;  // replaces "database is locked"
+  std::string damaged;                // follows SQLITE_CORRUPT / SQLITE_NOTADB
+};
 
 class Database {
  public:
@@ -30,12 +39,14 @@ class Database {
   std::int64_t last_insert_rowid() const;
   int changes() const;  // rows changed by the last statement
   sqlite3* handle() const { return db_.get(); }
+  void set_advice(Advice advice) { *advice_ = std::move(advice); }
 
  private:
   struct Closer {
     void operator()(sqlite3* db) const noexcept;
   };
   std::unique_ptr<sqlite3, Closer> db_;
+  std::shared_ptr<Advice> advice_ = std::make_shared<Advice>();  // shared with the statements
 };
 
 class Statement {
@@ -69,13 +80,14 @@ class Statement {
 
  private:
   friend class Database;
-  Statement(sqlite3* db, sqlite3_stmt* stmt, std::string sql);
+  Statement(sqlite3* db, sqlite3_stmt* stmt, std::string sql, std::shared_ptr<const Advice> advice);
   struct Finalizer {
     void operator()(sqlite3_stmt* stmt) const noexcept;
   };
   sqlite3* db_;
   std::unique_ptr<sqlite3_stmt, Finalizer> stmt_;
   std::string sql_;
+  std::shared_ptr<const Advice> advice_;
 };
 
 // Commits on commit(); rolls back if destroyed before that (an exception, an early return).

@@ -2,7 +2,15 @@
 
 #include <nlohmann/json.hpp>
 
+#ifdef _WIN32
+#include <windows.h>
+#else
+#include <unistd.h>
+#endif
+
+#include "common/lock_file.hpp"
 #include "common/process.hpp"
+#include "common/sqlite.hpp"
 #include "tests/support/temp_dir.hpp"
 
 using drvaudit::test::TempDir;
@@ -11,6 +19,13 @@ namespace {
 drvaudit::process::Result drvaudit_run(const TempDir& state, std::vector<std::string> args) {
   args.insert(args.begin(), {drvaudit::test::drvaudit_binary().string(), "--state-dir", state.path().string()});
   return drvaudit::process::run(args);
+}
+long this_process_id() {
+#ifdef _WIN32
+  return static_cast<long>(GetCurrentProcessId());
+#else
+  return static_cast<long>(::getpid());
+#endif
 }
 const std::string kSample = std::string(DRVAUDIT_TEST_SOURCE_DIR) + "/data/samples/windows-laptop.snapshot.json";
 const std::string kSampleCatalog = std::string(DRVAUDIT_TEST_SOURCE_DIR) + "/data/catalog";
@@ -173,4 +188,46 @@ TEST_CASE("cli: the main job, an audit of this machine, completes") {
   const auto doc = nlohmann::json::parse(result.out);
   CHECK(doc["devices"].size() > 0);
   for (const auto& d : doc["devices"]) CHECK_FALSE(d["verdict"].get<std::string>().empty());
+}
+
+TEST_CASE("cli: a catalog held by another drvaudit or another process is busy (exit 5, saying who)") {
+  TempDir state;
+  const auto folder = (drvaudit::test::corpus_dir() / "inf-open").string();
+  REQUIRE(drvaudit_run(state, {"catalog", "index", folder}).exit_code == 0);
+  {
+    const drvaudit::LockFile held(state / "catalog.db.lock", "the catalog", std::chrono::milliseconds(0));
+    const auto r = drvaudit_run(state, {"catalog", "index", folder});
+    CHECK(r.exit_code == 5);
+    CHECK_THAT(r.err, Catch::Contains("another drvaudit (pid " + std::to_string(this_process_id()) +
+                                      ") is using the catalog"));
+    // Readers are not writers: an audit goes on while the catalog is being written.
+    CHECK(drvaudit_run(state, {"catalog", "stats"}).exit_code == 0);
+  }
+  {
+    // Not drvaudit: a write transaction held by another SQLite user (a backup tool, sqlite3).
+    drvaudit::sqlite::Database other(state / "catalog.db");
+    other.exec("BEGIN IMMEDIATE");
+    const auto r = drvaudit_run(state, {"catalog", "index", folder});
+    CHECK(r.exit_code == 5);
+    CHECK_THAT(r.err, Catch::Contains("another process is using the catalog") && Catch::Contains("database is locked"));
+    other.exec("ROLLBACK");
+  }
+  CHECK(drvaudit_run(state, {"catalog", "index", folder}).exit_code == 0);
+}
+
+TEST_CASE("cli: a damaged catalog names its file and says how to rebuild it") {
+  TempDir state;
+  std::string garbage;
+  for (int i = 0; i < 512; ++i) garbage += "this is not a database ";
+  drvaudit::test::write_file(state / "catalog.db", garbage);
+  for (const auto& args :
+       {std::vector<std::string>{"catalog", "stats"},
+        std::vector<std::string>{"catalog", "index", (drvaudit::test::corpus_dir() / "inf-open").string()}}) {
+    const auto r = drvaudit_run(state, args);
+    CHECK(r.exit_code == 1);
+    CHECK_THAT(r.err, Catch::Contains((state / "catalog.db").string() + " is damaged") &&
+                          Catch::Contains("build it again with `drvaudit catalog index") &&
+                          !Catch::Contains("internal error"));
+  }
+  CHECK(drvaudit::test::read_file(state / "catalog.db") == garbage);  // a damaged catalog is left for the user
 }

@@ -38,9 +38,8 @@ SyncResult sync_feed(Store& store, const FeedSource& source, const SyncOptions& 
   request.if_none_match = source.etag;
   request.if_modified_since = source.last_modified;
   request.max_bytes = feed::kMaxFeedBytes;
-  request.total_timeout = options.timeout;
-  request.stall_timeout = std::min(options.timeout, request.stall_timeout);
-  request.connect_timeout = std::min(options.timeout, request.connect_timeout);
+  request.deadline = options.deadline;
+  request.deadline_length = options.deadline_length;
   request.progress = options.progress;
   const auto response = http::get(request);
   timer.lap("download");

@@ -17,7 +17,10 @@ namespace drvaudit::catalog {
 
 struct SyncOptions {
   std::optional<std::filesystem::path> ca_file;  // overrides the source's
-  std::chrono::seconds timeout{120};
+  // The whole sync, every source, attempt and signature included; the first transfer to reach it
+  // ends the sync.
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
+  std::chrono::seconds deadline_length{300};
   std::function<void(std::size_t, std::size_t)> progress;
 };
 

@@ -28,6 +28,7 @@ struct Transfer {
   std::string body;
   std::string etag;
   std::string last_modified;
+  std::string location;  // of the last redirect
   std::size_t max_bytes = 0;
   bool too_large = false;
   const std::function<void(std::size_t, std::size_t)>* progress = nullptr;
@@ -53,6 +54,7 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
     const auto value = text::trim(line.substr(colon + 1));
     if (text::iequals(name, "ETag")) t->etag = std::string(value);
     if (text::iequals(name, "Last-Modified")) t->last_modified = std::string(value);
+    if (text::iequals(name, "Location")) t->location = std::string(value);
   }
   return size * count;
 }
@@ -81,10 +83,19 @@ Response attempt(const Request& r) {
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
   if (r.ca_file) curl_easy_setopt(c, CURLOPT_CAINFO, r.ca_file->string().c_str());
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, static_cast<long>(r.connect_timeout.count()));
-  curl_easy_setopt(c, CURLOPT_TIMEOUT, static_cast<long>(r.total_timeout.count()));
-  curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, static_cast<long>(r.stall_timeout.count()));
+  auto total = std::chrono::duration_cast<std::chrono::milliseconds>(r.total_timeout);
+  if (r.deadline) {
+    total = std::min(
+        total, std::chrono::duration_cast<std::chrono::milliseconds>(*r.deadline - std::chrono::steady_clock::now()));
+    total = std::max(total, std::chrono::milliseconds(1));  // 0 would mean "no timeout" to libcurl
+  }
+  curl_easy_setopt(
+      c, CURLOPT_CONNECTTIMEOUT_MS,
+      static_cast<long>(std::min<std::int64_t>(
+          std::chrono::duration_cast<std::chrono::milliseconds>(r.connect_timeout).count(), total.count())));
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(total.count()));
+  curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, r.low_speed_bytes);
+  curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, static_cast<long>(r.low_speed_window.count()));
   curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(r.max_bytes));
   curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
   curl_easy_setopt(c, CURLOPT_USERAGENT, "drvaudit/0.1");
@@ -106,11 +117,22 @@ Response attempt(const Request& r) {
     throw HttpError(r.url + ": larger than the " + std::to_string(r.max_bytes) + "-byte limit", false);
   }
   if (rc != CURLE_OK) {
-    const std::string why = error[0] ? error : curl_easy_strerror(rc);
+    std::string why = error[0] ? error : curl_easy_strerror(rc);
+    if (rc == CURLE_UNSUPPORTED_PROTOCOL && !t.location.empty() && !text::istarts_with(t.location, "https:")) {
+      // libcurl would say "protocol not supported": the truth is that we refused to downgrade.
+      why = "refused a redirect from HTTPS to " + t.location + " (drvaudit follows redirects to https:// only)";
+    }
     const bool tls =
         rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE || rc == CURLE_SSL_CONNECT_ERROR;
-    const bool transient =
-        !tls && rc != CURLE_TOO_MANY_REDIRECTS && rc != CURLE_UNSUPPORTED_PROTOCOL && rc != CURLE_URL_MALFORMAT;
+    long status = 0;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    // A server that answered and then trickled is slow, not down: another attempt costs the same again.
+    const bool too_slow = rc == CURLE_OPERATION_TIMEDOUT && status != 0;
+    const bool out_of_time = r.deadline && std::chrono::steady_clock::now() >= *r.deadline;
+    const bool transient = !tls && !too_slow && !out_of_time && rc != CURLE_TOO_MANY_REDIRECTS &&
+                           rc != CURLE_UNSUPPORTED_PROTOCOL && rc != CURLE_URL_MALFORMAT;
+    if (out_of_time)
+      why = "gave up at the " + std::to_string(r.deadline_length.count()) + "-second deadline (--timeout): " + why;
     throw HttpError(
         r.url + ": " + why + (tls ? " (the server's certificate is not trusted; a private CA needs --ca-file)" : ""),
         transient);
@@ -140,6 +162,11 @@ Response get(const Request& request) {
       return response;
     } catch (const HttpError& e) {
       if (!e.transient() || n >= request.attempts) throw;
+      if (request.deadline && std::chrono::steady_clock::now() + wait >= *request.deadline) {
+        throw HttpError(std::string(e.what()) + "; no time left to retry before the " +
+                            std::to_string(request.deadline_length.count()) + "-second deadline (--timeout)",
+                        false);
+      }
       spdlog::info("{}; retrying in {} ms", e.what(), wait.count());
       std::this_thread::sleep_for(wait);
       wait *= 2;

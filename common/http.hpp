@@ -30,9 +30,14 @@ struct Request {
   std::string if_modified_since;                 // Last-Modified of the copy we have
   std::size_t max_bytes = 64 * 1024 * 1024;
   std::chrono::seconds connect_timeout{10};
-  std::chrono::seconds total_timeout{120};
-  // No progress for this long ends the transfer (a stalled server).
-  std::chrono::seconds stall_timeout{20};
+  std::chrono::seconds total_timeout{120};  // one attempt
+  // A transfer slower than low_speed_bytes per second for low_speed_window ends (a stalled or
+  // trickling server: 2 bytes/s would otherwise pass any "no progress" check); it is not retried.
+  long low_speed_bytes = 1024;
+  std::chrono::seconds low_speed_window{30};
+  // The whole operation, every attempt and backoff included (a sync of many sources shares one).
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  std::chrono::seconds deadline_length{0};  // for the message: "the 300-second deadline"
   long max_redirects = 5;
   int attempts = 3;                        // retries on transient failures
   std::chrono::milliseconds backoff{500};  // doubled after each failed attempt

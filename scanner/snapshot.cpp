@@ -135,13 +135,13 @@ class Reader {
     return d;
   }
 
-  Inventory inventory(const json& doc) const {
+  // Everything but the devices, which parse() converts one at a time as they are read.
+  void header(const json& doc, Inventory& inv) const {
     if (!doc.is_object()) fail("", "expected a JSON object with \"schema\" and \"devices\"");
     only_keys(doc, "", {"schema", "machine", "devices"});
     const auto schema = string_at(doc, "", "schema", true);
     if (schema != kSchema)
       fail("/schema", "unsupported schema \"" + schema + "\" (this drvaudit reads " + std::string(kSchema) + ")");
-    Inventory inv;
     const json& machine = member(doc, "", "machine", false);
     if (!machine.is_null()) {
       if (!machine.is_object()) fail("/machine", "expected an object");
@@ -154,16 +154,22 @@ class Reader {
       inv.machine.captured_at = string_at(machine, "/machine", "captured_at", false);
       inv.machine.source = string_at(machine, "/machine", "source", false);
     }
-    const json& devices = member(doc, "", "devices", true);
-    if (!devices.is_array()) fail("/devices", "expected an array");
+    if (!member(doc, "", "devices", true).is_array()) fail("/devices", "expected an array");
+  }
+
+  void add_device(const json& j, std::size_t index, Inventory& inv, std::set<std::string>& seen) const {
+    const std::string path = "/devices/" + std::to_string(index);
+    inv.devices.push_back(device(j, path));
+    if (!seen.insert(inv.devices.back().instance_id).second)
+      fail(path + "/instance_id", "duplicate instance ID \"" + inv.devices.back().instance_id + "\"");
+  }
+
+  Inventory inventory(const json& doc) const {
+    Inventory inv;
+    header(doc, inv);
     std::set<std::string> seen;
-    for (std::size_t i = 0; i < devices.size(); ++i) {
-      const std::string path = "/devices/" + std::to_string(i);
-      inv.devices.push_back(device(devices[i], path));
-      if (!seen.insert(inv.devices.back().instance_id).second) {
-        fail(path + "/instance_id", "duplicate instance ID \"" + inv.devices.back().instance_id + "\"");
-      }
-    }
+    const json& devices = doc["devices"];
+    for (std::size_t i = 0; i < devices.size(); ++i) add_device(devices[i], i, inv, seen);
     return inv;
   }
 
@@ -212,25 +218,70 @@ Inventory parse(std::string_view input, const std::string& origin) {
   if (input.size() > kMaxSnapshotBytes)
     throw ParseError("snapshot " + origin + ": larger than " + std::to_string(kMaxSnapshotBytes >> 20) +
                      " MiB; a snapshot of a machine is a few hundred KiB");
-  json doc;
-  // JSON leaves a key given twice to the reader (nlohmann keeps the last): a snapshot that has one is
-  // ambiguous between readers, so it is refused, as feeds are.
-  std::vector<std::set<std::string>> keys;
-  const json::parser_callback_t refuse_duplicates = [&](int depth, json::parse_event_t event, json& parsed) {
-    if (event == json::parse_event_t::object_start) {
-      keys.emplace_back();
-    } else if (event == json::parse_event_t::object_end) {
-      keys.pop_back();
-    } else if (event == json::parse_event_t::key && !keys.empty()) {
-      const auto name = parsed.get<std::string>();
-      if (!keys.back().insert(name).second)
-        throw ParseError("snapshot " + origin + ": the key \"" + name + "\" is given twice in one object (depth " +
-                         std::to_string(depth) + ")");
+  const Reader reader(origin);
+  Inventory inv;
+  std::set<std::string> seen_ids;
+  // The parser's containers, outermost first. JSON leaves a key given twice to the reader (nlohmann
+  // keeps the last): a snapshot that has one is ambiguous between readers, so it is refused, as
+  // feeds are. Each device is converted as soon as it is read and dropped from the document: a
+  // whole-document tree costs about ten times the file.
+  struct Container {
+    bool object;
+    bool in_devices;  // an element of the top-level "devices" array
+    bool is_devices;  // the top-level "devices" array itself
+    std::set<std::string> keys;
+  };
+  std::vector<Container> open;
+  std::string last_key;
+  std::size_t device_count = 0;
+  // Every device has an "instance_id" key: counting them first (a fast scan) sizes the device list
+  // once, where growing it by doubling would hold up to three times its size while it moves.
+  std::size_t expected = 0;
+  for (auto at = input.find("\"instance_id\""); at != std::string_view::npos;
+       at = input.find("\"instance_id\"", at + 1))
+    ++expected;
+  if (expected > kMaxSnapshotDevices)
+    throw ParseError("snapshot " + origin + ": more than " + std::to_string(kMaxSnapshotDevices) +
+                     " devices; a machine has a few hundred");
+  inv.devices.reserve(expected);
+  const auto in_devices_array = [&] { return open.size() == 2 && open.back().is_devices; };
+  const json::parser_callback_t on_event = [&](int depth, json::parse_event_t event, json& parsed) {
+    using Event = json::parse_event_t;
+    switch (event) {
+      case Event::object_start:
+      case Event::array_start: {
+        const bool element = in_devices_array();
+        if (element && event == Event::array_start)
+          reader.fail("/devices/" + std::to_string(device_count), "expected a device object");
+        const bool devices = open.size() == 1 && last_key == "devices" && event == Event::array_start;
+        open.push_back({event == Event::object_start, element, devices, {}});
+        break;
+      }
+      case Event::object_end:
+      case Event::array_end: {
+        const bool device = open.back().in_devices;
+        open.pop_back();
+        if (device) {
+          reader.add_device(parsed, device_count++, inv, seen_ids);
+          return false;  // converted: not kept in the document
+        }
+        break;
+      }
+      case Event::key:
+        last_key = parsed.get<std::string>();
+        if (!open.empty() && !open.back().keys.insert(last_key).second)
+          throw ParseError("snapshot " + origin + ": the key \"" + last_key +
+                           "\" is given twice in one object (depth " + std::to_string(depth) + ")");
+        break;
+      case Event::value:
+        if (in_devices_array()) reader.fail("/devices/" + std::to_string(device_count), "expected a device object");
+        break;
     }
     return true;
   };
+  json doc;
   try {
-    doc = json::parse(input.begin(), input.end(), refuse_duplicates);
+    doc = json::parse(input.begin(), input.end(), on_event);
   } catch (const json::parse_error& e) {
     throw ParseError("snapshot " + origin + ": invalid JSON at byte " + std::to_string(e.byte) + ": " +
                      (input.empty() ? std::string("the file is empty") : std::string(e.what())));
@@ -238,7 +289,8 @@ Inventory parse(std::string_view input, const std::string& origin) {
     // Not only syntax: a number too large for a double (1e999) is out_of_range (found by fuzzing).
     throw ParseError("snapshot " + origin + ": invalid JSON: " + e.what());
   }
-  return from_json(doc, origin);
+  reader.header(doc, inv);
+  return inv;
 }
 
 Inventory load(const std::filesystem::path& file) {
@@ -248,12 +300,38 @@ Inventory load(const std::filesystem::path& file) {
                      " MiB; a snapshot of a machine is a few hundred KiB");
   std::ifstream in(file, std::ios::binary);
   if (!in) throw Error("cannot read snapshot " + file.string());
-  std::ostringstream content;
-  content << in.rdbuf();
-  return parse(content.str(), file.string());
+  // One copy of the file in memory, read in place (a stringstream would hold two).
+  std::string content;
+  char buffer[1 << 16];
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    content.append(buffer, static_cast<std::size_t>(in.gcount()));
+    if (content.size() > kMaxSnapshotBytes) break;  // parse() refuses it with the message
+  }
+  if (in.bad()) throw Error("cannot read snapshot " + file.string());
+  return parse(content, file.string());
 }
 
-std::string serialize(const Inventory& inventory) { return to_json(inventory).dump(2) + "\n"; }
+// The same text as to_json(inventory).dump(2), written one device at a time: the whole document as
+// a tree would cost about ten times its text.
+std::string serialize(const Inventory& inventory) {
+  Inventory header_only;
+  header_only.machine = inventory.machine;
+  std::string head = to_json(header_only).dump(2);
+  if (inventory.devices.empty()) return head + "\n";
+  const auto empty_devices = head.rfind("\"devices\": []");
+  std::string out = head.substr(0, empty_devices) + "\"devices\": [";
+  for (std::size_t i = 0; i < inventory.devices.size(); ++i) {
+    const std::string device = device_to_json(inventory.devices[i]).dump(2);
+    out += i == 0 ? "\n    " : ",\n    ";
+    for (const char c : device) {
+      out += c;
+      if (c == '\n') out += "    ";
+    }
+  }
+  const std::string tail = "\n  ]\n}\n";
+  out += tail;
+  return out;
+}
 
 void save(const std::filesystem::path& file, const Inventory& inventory) {
   write_file_atomically(file, serialize(inventory));

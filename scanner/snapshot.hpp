@@ -22,6 +22,8 @@ Inventory from_json(const nlohmann::json& document, const std::string& origin);
 // Parses text; a syntax error is reported with its byte offset.
 // Snapshots larger than this are refused before they are read (memory stays a few times this).
 inline constexpr std::size_t kMaxSnapshotBytes = 64u << 20;
+// And more devices than this (a machine has a few hundred): tiny devices cost more memory per byte.
+inline constexpr std::size_t kMaxSnapshotDevices = 100'000;
 Inventory parse(std::string_view text, const std::string& origin);
 
 Inventory load(const std::filesystem::path& file);

@@ -62,7 +62,10 @@ void walk(int parent_fd, const char* name, const std::string& path, int depth,
       type = S_ISDIR(st.st_mode) ? DT_DIR : (S_ISREG(st.st_mode) ? DT_REG : DT_LNK);
     }
     if (type == DT_DIR) {
-      if (depth + 1 < kMaxDepth) children.push_back({std::string(child) + "/", true});
+      if (depth + 1 < kMaxDepth)
+        children.push_back({std::string(child) + "/", true});
+      else
+        spdlog::warn("skipping {}/{}: folders more than {} levels deep are not read", path, child, kMaxDepth);
     } else if (type == DT_REG && accept(child)) {
       children.push_back({child, false});
     }

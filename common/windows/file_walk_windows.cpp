@@ -43,7 +43,10 @@ void walk(const std::filesystem::path& dir, int depth, const std::function<bool(
     if (data.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) continue;  // links and junctions are not followed
     const auto child = dir / name;
     if (data.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) {
-      if (depth + 1 < kMaxDepth) walk(child, depth + 1, accept, out);
+      if (depth + 1 < kMaxDepth)
+        walk(child, depth + 1, accept, out);
+      else
+        spdlog::warn("skipping {}: folders more than {} levels deep are not read", child.string(), kMaxDepth);
       continue;
     }
     const auto utf8_name = std::filesystem::path(name).u8string();

@@ -1,7 +1,11 @@
 #include <catch2/catch.hpp>
 
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <cstring>
+#include <sstream>
 
 #include "common/error.hpp"
 #include "common/file_walk.hpp"
@@ -30,4 +34,26 @@ TEST_CASE("list_files: regular files that pass the filter, in byte order of thei
   CHECK(files[0].stamp.size == 5);
   CHECK(files[0].stamp.mtime_ns > 0);
   CHECK_THROWS_AS(drvaudit::list_files(dir / "missing", [](std::string_view) { return true; }), drvaudit::Error);
+}
+
+TEST_CASE("list_files: folders more than 64 levels deep are skipped with a warning that names them") {
+  drvaudit::test::TempDir dir;
+  std::filesystem::path deep = dir.path();
+  for (int level = 0; level < 66; ++level) deep /= "d";
+  drvaudit::test::write_file(deep / "deep.inf", "x");
+  drvaudit::test::write_file(dir / "top.inf", "x");
+
+  std::ostringstream captured;
+  auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(captured);
+  auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>("capture", sink));
+  const auto files = drvaudit::list_files(dir.path(), [](std::string_view n) { return n.ends_with(".inf"); });
+  spdlog::set_default_logger(previous);
+
+  REQUIRE(files.size() == 1);
+  CHECK_THAT(files[0].path, Catch::EndsWith("top.inf"));
+  std::filesystem::path skipped = dir.path();
+  for (int level = 0; level < 64; ++level) skipped /= "d";
+  CHECK_THAT(captured.str(), Catch::Contains("skipping " + skipped.string()) &&
+                                 Catch::Contains("more than 64 levels deep are not read"));
 }

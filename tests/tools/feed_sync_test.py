@@ -74,6 +74,22 @@ class FaultHandler(http.server.BaseHTTPRequestHandler):
             self.wfile.write(b"{")
             self.wfile.flush()
             time.sleep(8)
+        elif self.path.startswith("/trickle"):  # a body at 2 bytes/s: never stalls, never finishes
+            self.send_response(200)
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            try:
+                for _ in range(60):
+                    self.wfile.write(b"  ")
+                    self.wfile.flush()
+                    time.sleep(1)
+            except OSError:
+                pass
+        elif self.path.startswith("/downgrade"):  # HTTPS redirecting to plain HTTP
+            self.send_response(302)
+            self.send_header("Location", "http://127.0.0.1:9/feed.json")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
         elif self.path.startswith("/error"):
             self.send_response(500)
             self.send_header("Content-Length", "0")
@@ -225,14 +241,23 @@ def main():
         context.load_cert_chain(srv_pem, srv_key)
         faults.socket = context.wrap_socket(faults.socket, server_side=True)
         threading.Thread(target=faults.serve_forever, daemon=True).start()
-        for path, expect in (("cut", "transfer closed"), ("stall", "timed out"), ("error", "HTTP 500"), ("loop", "redirect")):
-            state = os.path.join(tmp, "fault-" + path)
+        # (fault, --timeout, expected words, most seconds the sync may take)
+        for path, timeout, expect, most in (
+                ("cut", 3, "transfer closed", 10), ("stall", 3, "3-second deadline", 6), ("error", 3, "HTTP 500", 10),
+                ("loop", 3, "redirect", 6), ("downgrade", 3, "refused a redirect from HTTPS to http://127.0.0.1:9/feed.json", 6),
+                # A trickle passes any "no progress" check: the whole-sync deadline ends it...
+                ("trickle", 4, "4-second deadline", 8),
+                # ... and without one, the minimum speed (1 KB/s over 30 s), without a retry.
+                ("trickle", 300, "less than 1024 bytes/sec", 45)):
+            state = os.path.join(tmp, "fault-%s-%d" % (path, timeout))
             run(DRVAUDIT, "--state-dir", state, "catalog", "add-source", f"https://127.0.0.1:{fault_port}/{path}/feed.json",
                 "--pubkey", pub, "--ca-file", ca_pem)
             before = catalog_state(state)
             started = time.time()
-            out = run(DRVAUDIT, "--state-dir", state, "catalog", "sync", "--timeout", "3")
-            check(out.returncode == 1 and expect.lower() in out.stderr.lower(), "fault %s: %s (%.1f s)" % (path, out.stderr.strip()[:160], time.time() - started))
+            out = run(DRVAUDIT, "--state-dir", state, "catalog", "sync", "--timeout", str(timeout))
+            took = time.time() - started
+            check(out.returncode == 1 and expect.lower() in out.stderr.lower() and took <= most,
+                  "fault %s, --timeout %d: %s (%.1f s, at most %d)" % (path, timeout, out.stderr.strip()[:200], took, most))
             check(catalog_state(state) == before, "fault %s: the catalog stays as it was" % path)
     except Exception as e:
         check(False, "harness: %s: %s" % (type(e).__name__, e))

@@ -29,7 +29,7 @@ struct FeedOptions {
   bool allow_unsigned = false;
   std::optional<std::filesystem::path> ca_file;
   std::optional<std::string> source;
-  int timeout = 120;
+  int timeout = 300;  // seconds, the whole sync
   std::vector<std::filesystem::path> folders;
   std::filesystem::path out;
   std::optional<std::string> base_url;
@@ -236,11 +236,14 @@ ExitCode run_sync(const GlobalOptions& globals, const FeedOptions& options) {
     return ExitCode::ok;
   }
   ExitCode result = ExitCode::ok;
+  // One deadline for the whole sync: a slow server must not hold a scheduled audit for long.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(options.timeout);
   for (const auto& source : sources) {
     ProgressBar progress("syncing");
     catalog::SyncOptions sync_options;
     sync_options.ca_file = options.ca_file;
-    sync_options.timeout = std::chrono::seconds(options.timeout);
+    sync_options.deadline = deadline;
+    sync_options.deadline_length = std::chrono::seconds(options.timeout);
     sync_options.progress = [&](std::size_t done, std::size_t total) { progress.update(done, total); };
     try {
       const auto r = catalog::sync_feed(store, source, sync_options);
@@ -300,7 +303,10 @@ void add_catalog(CLI::App& app, const GlobalOptions& globals, ExitCode& exit_cod
   sync->add_option("source", feed_options->source, "Only this source URL");
   sync->add_option("--ca-file", feed_options->ca_file, "Trust this CA certificate too (a private CA)")
       ->check(CLI::ExistingFile);
-  sync->add_option("--timeout", feed_options->timeout, "Give up on a transfer after this many seconds")
+  sync->add_option("--timeout", feed_options->timeout,
+                   "Give up the whole sync (every source, attempt and retry) after SECONDS")
+      ->type_name("SECONDS")
+      ->check(CLI::Range(1, 86400))
       ->capture_default_str();
   sync->callback([&globals, &exit_code, feed_options] { exit_code = run_sync(globals, *feed_options); });
 

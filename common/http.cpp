@@ -120,7 +120,8 @@ Response attempt(const Request& r) {
     std::string why = error[0] ? error : curl_easy_strerror(rc);
     if (rc == CURLE_UNSUPPORTED_PROTOCOL && !t.location.empty() && !text::istarts_with(t.location, "https:")) {
       // libcurl would say "protocol not supported": the truth is that we refused to downgrade.
-      why = "refused a redirect from HTTPS to " + t.location + " (drvaudit follows redirects to https:// only)";
+      why = "refused a redirect from HTTPS to " + text::escape_control(t.location) +
+            " (drvaudit follows redirects to https:// only)";
     }
     const bool tls =
         rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE || rc == CURLE_SSL_CONNECT_ERROR;

@@ -32,6 +32,13 @@ bool is_valid_utf8(std::string_view bytes);
 std::size_t utf8_sequence_length(std::string_view bytes, std::size_t i);
 void append_utf8(std::string& out, std::uint32_t code_point);
 
+// Text from devices, INFs, snapshots and the file system made safe to show on a terminal: control
+// characters (C0, DEL, C1) and bidirectional overrides and isolates are written as escapes (\n, \r,
+// \t, \x1b, \u202e), bytes that are not UTF-8 as \xff. A hostile name can then neither move the
+// cursor nor split a row. Backslashes are kept as they are (Windows paths); JSON and CSV output
+// keep the exact text instead.
+std::string escape_control(std::string_view bytes);
+
 // Parses an unsigned hexadecimal number, with or without a 0x prefix. Whitespace around it is
 // allowed; anything else, or a value above max, gives nullopt.
 std::optional<std::uint32_t> parse_hex(std::string_view s, std::uint32_t max = 0xFFFFFFFFu);

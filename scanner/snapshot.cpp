@@ -316,12 +316,12 @@ Inventory load(const std::filesystem::path& file) {
 std::string serialize(const Inventory& inventory) {
   Inventory header_only;
   header_only.machine = inventory.machine;
-  std::string head = to_json(header_only).dump(2);
+  std::string head = to_json(header_only).dump(2, ' ', false, json::error_handler_t::replace);
   if (inventory.devices.empty()) return head + "\n";
   const auto empty_devices = head.rfind("\"devices\": []");
   std::string out = head.substr(0, empty_devices) + "\"devices\": [";
   for (std::size_t i = 0; i < inventory.devices.size(); ++i) {
-    const std::string device = device_to_json(inventory.devices[i]).dump(2);
+    const std::string device = device_to_json(inventory.devices[i]).dump(2, ' ', false, json::error_handler_t::replace);
     out += i == 0 ? "\n    " : ",\n    ";
     for (const char c : device) {
       out += c;

@@ -6,17 +6,38 @@
 #include <memory>
 #include <string>
 
+#include <spdlog/spdlog.h>
 #include "common/error.hpp"
 #include "common/private_state.hpp"
+
+#include "common/windows/folder_acl.hpp"
 #include "common/windows/wide.hpp"
+#include "common/windows/wine.hpp"
+
+namespace drvaudit::win {
+
+bool acl_lets_others_write(const ACL* dacl) {
+  if (!dacl) return true;
+  constexpr DWORD kWrite = FILE_WRITE_DATA | FILE_APPEND_DATA | FILE_WRITE_EA | FILE_WRITE_ATTRIBUTES |
+                           FILE_DELETE_CHILD | DELETE | WRITE_DAC | WRITE_OWNER | GENERIC_WRITE | GENERIC_ALL;
+  for (DWORD i = 0; i < dacl->AceCount; ++i) {
+    void* ace = nullptr;
+    if (!GetAce(const_cast<ACL*>(dacl), i, &ace)) continue;
+    if (static_cast<const ACE_HEADER*>(ace)->AceType != ACCESS_ALLOWED_ACE_TYPE) continue;
+    const auto* allowed = static_cast<const ACCESS_ALLOWED_ACE*>(ace);
+    if ((allowed->Mask & kWrite) == 0) continue;
+    PSID sid = const_cast<DWORD*>(&allowed->SidStart);
+    if (IsWellKnownSid(sid, WinLocalSystemSid) || IsWellKnownSid(sid, WinBuiltinAdministratorsSid)) continue;
+    return true;
+  }
+  return false;
+}
+
+}  // namespace drvaudit::win
 
 namespace drvaudit::private_state {
 
 namespace {
-// Protected (nothing inherited from %ProgramData%, which lets every user create files), full control
-// for SYSTEM and Administrators, inherited by every file and folder below.
-constexpr wchar_t kMachineWideAcl[] = L"D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)";
-
 struct LocalFree_ {
   void operator()(void* p) const noexcept { LocalFree(p); }
 };
@@ -37,39 +58,37 @@ void refuse_dangling_link(const std::filesystem::path& folder) {
   CloseHandle(h);
 }
 
-// An ACE that lets someone other than SYSTEM and Administrators write into the folder.
+// Under Wine a folder's access list is made up from its Unix permissions (the Unix user owns
+// everything) and an access list set at creation is not kept: there is nothing of Windows to judge.
+bool acl_is_synthesised() { return win::wine_version().has_value(); }
+
 bool others_can_write(const std::filesystem::path& folder) {
+  if (acl_is_synthesised()) return false;
   PACL dacl = nullptr;
   PSECURITY_DESCRIPTOR sd = nullptr;
   if (GetNamedSecurityInfoW(folder.wstring().c_str(), SE_FILE_OBJECT, DACL_SECURITY_INFORMATION, nullptr, nullptr,
                             &dacl, nullptr, &sd) != ERROR_SUCCESS)
-    return false;  // no security information (FAT, some Wine file systems): nothing to judge
+    return false;  // no security information (FAT): nothing to judge
   std::unique_ptr<void, LocalFree_> owned(sd);
-  if (!dacl) return true;  // a NULL DACL grants everyone everything
-  constexpr DWORD kWrite = FILE_WRITE_DATA | FILE_APPEND_DATA | FILE_WRITE_EA | FILE_WRITE_ATTRIBUTES |
-                           FILE_DELETE_CHILD | DELETE | WRITE_DAC | WRITE_OWNER | GENERIC_WRITE | GENERIC_ALL;
-  for (DWORD i = 0; i < dacl->AceCount; ++i) {
-    void* ace = nullptr;
-    if (!GetAce(dacl, i, &ace)) continue;
-    const auto* header = static_cast<const ACE_HEADER*>(ace);
-    if (header->AceType != ACCESS_ALLOWED_ACE_TYPE) continue;
-    const auto* allowed = static_cast<const ACCESS_ALLOWED_ACE*>(ace);
-    if ((allowed->Mask & kWrite) == 0) continue;
-    PSID sid = const_cast<DWORD*>(&allowed->SidStart);
-    if (IsWellKnownSid(sid, WinLocalSystemSid) || IsWellKnownSid(sid, WinBuiltinAdministratorsSid)) continue;
-    return true;
-  }
-  return false;
+  return win::acl_lets_others_write(dacl);
 }
 
 void create_machine_wide(const std::filesystem::path& folder) {
   PSECURITY_DESCRIPTOR sd = nullptr;
-  if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(kMachineWideAcl, SDDL_REVISION_1, &sd, nullptr))
+  if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(win::kMachineWideSddl, SDDL_REVISION_1, &sd, nullptr))
     throw Error("cannot build the state folder's access list: " + last_error_text());
   std::unique_ptr<void, LocalFree_> owned(sd);
   SECURITY_ATTRIBUTES sa{sizeof sa, sd, FALSE};
   if (!CreateDirectoryW(folder.wstring().c_str(), &sa) && GetLastError() != ERROR_ALREADY_EXISTS)
     throw Error("cannot create the state folder " + folder.string() + ": " + last_error_text());
+  if (acl_is_synthesised()) {
+    spdlog::warn("{}: Wine does not keep access lists, so this folder is not restricted to Administrators and SYSTEM",
+                 folder.string());
+    return;
+  }
+  // Read back: a folder that did not get its access list is not the private folder it must be.
+  if (others_can_write(folder))
+    throw Error("the state folder " + folder.string() + " was created, but without its private access list");
 }
 }  // namespace
 

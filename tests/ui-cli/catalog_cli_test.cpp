@@ -11,6 +11,7 @@
 #include "common/lock_file.hpp"
 #include "common/process.hpp"
 #include "common/sqlite.hpp"
+#include "common/text.hpp"
 #include "tests/support/temp_dir.hpp"
 
 using drvaudit::test::TempDir;
@@ -231,3 +232,45 @@ TEST_CASE("cli: a damaged catalog names its file and says how to rebuild it") {
   }
   CHECK(drvaudit::test::read_file(state / "catalog.db") == garbage);  // a damaged catalog is left for the user
 }
+
+#ifndef _WIN32
+TEST_CASE("cli: paths that are not UTF-8 or hold a newline: exact in JSON (with _hex), escaped in text") {
+  TempDir state;
+  TempDir root;
+  const std::string weird = "caf\xFF\nname";  // byte 0xFF and a newline, as a Linux file name may have
+  const auto folder = root.path() / weird;
+  std::filesystem::create_directories(folder);
+  std::filesystem::copy_file(
+      drvaudit::test::corpus_dir() / "inf-open" / "virtio-win" / "pciserial" / "qemupciserial.inf",
+      folder / "qemupciserial.inf");
+  REQUIRE(drvaudit_run(state, {"catalog", "index", root.path().string()}).exit_code == 0);
+
+  const auto hex = [](const std::string& bytes) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    for (const unsigned char b : bytes) out += {kHex[b >> 4], kHex[b & 0xF]};
+    return out;
+  };
+  const auto search = drvaudit_run(state, {"catalog", "search", "PCI\\VEN_1B36&DEV_0002", "--format", "json"});
+  REQUIRE(search.exit_code == 0);
+  const auto found = nlohmann::json::parse(search.out);  // valid JSON, whatever the bytes
+  REQUIRE_FALSE(found.empty());                          // one line per Models section (x86, amd64)
+  const std::string exact_path = (folder / "qemupciserial.inf").string();
+  for (const auto& entry : found) {
+    CHECK(entry["path_hex"] == hex(exact_path));
+    CHECK_THAT(entry["path"].get<std::string>(), Catch::Contains("caf\xEF\xBF\xBD\nname"));  // U+FFFD
+    CHECK_FALSE(entry.contains("inf_hex"));  // valid strings are left alone
+  }
+
+  const auto sources = drvaudit_run(state, {"catalog", "sources", "--format", "json"});
+  REQUIRE(sources.exit_code == 0);
+  CHECK(nlohmann::json::parse(sources.out)[0]["location"] == root.path().string());
+
+  const auto text = drvaudit_run(state, {"catalog", "search", "PCI\\VEN_1B36&DEV_0002"});
+  REQUIRE(text.exit_code == 0);
+  CHECK_THAT(text.out, Catch::Contains("caf\\xff\\nname/qemupciserial.inf:"));
+  CHECK(text.out.find('\xFF') == std::string::npos);
+  for (const auto line : drvaudit::text::split(text.out, '\n'))
+    CHECK((line.empty() || line.starts_with("  ") || line.starts_with(root.path().string())));
+}
+#endif

@@ -18,6 +18,7 @@
 #include "ui-cli/commands/commands.hpp"
 #include "ui-cli/output.hpp"
 #include "ui-cli/progress.hpp"
+#include "ui-cli/render/json_output.hpp"
 #include "ui-cli/render/table.hpp"
 
 namespace drvaudit::commands {
@@ -98,7 +99,7 @@ ExitCode run_sources(const GlobalOptions& globals, const CatalogOptions& options
                      {"templates", s.templates},
                      {"failures", s.failures}});
     }
-    write_output(std::nullopt, out.dump(2) + "\n");
+    write_output(std::nullopt, render::json_text(std::move(out)));
     return ExitCode::ok;
   }
   std::vector<std::vector<std::string>> rows;
@@ -124,7 +125,7 @@ ExitCode run_stats(const GlobalOptions& globals, const CatalogOptions&) {
   AppContext context(globals);
   const catalog::Store store(context.catalog_file(), catalog::Store::Mode::read_only);
   const auto s = store.stats();
-  std::string out = "catalog:      " + context.catalog_file().string() + "\n";
+  std::string out = "catalog:      " + text::escape_control(context.catalog_file().string()) + "\n";
   out += "sources:      " + std::to_string(s.sources) + "\n";
   out += "INF files:    " + std::to_string(s.files) + " (" + std::to_string(s.templates) + " templates, " +
          std::to_string(s.failures) + " not usable" +
@@ -162,7 +163,7 @@ ExitCode run_search(const GlobalOptions& globals, const CatalogOptions& options)
                      {"signer", e.signature.signer},
                      {"line", e.line}});
     }
-    write_output(std::nullopt, out.dump(2) + "\n");
+    write_output(std::nullopt, render::json_text(std::move(out)));
     return entries.empty() ? ExitCode::error : ExitCode::ok;
   }
   if (entries.empty()) {
@@ -170,19 +171,21 @@ ExitCode run_search(const GlobalOptions& globals, const CatalogOptions& options)
     return ExitCode::error;
   }
   std::string out;
+  // Each line escaped on its own: a path or an INF string may hold control characters (a newline
+  // in a folder name must not start a line of its own).
+  const auto line = [&out](const std::string& text) { out += text::escape_control(text) + "\n"; };
   for (const auto& e : entries) {
-    out += e.path + ":" + std::to_string(e.line) + "\n";
-    out += "  " + e.description + "\n";
-    out += "  provider " + e.provider + ", class " + e.class_name + ", DriverVer " + e.date.to_inf() + ", " +
-           e.version.to_string() + "\n";
-    out +=
-        "  Models section [" + e.models_section + "] (" + e.arch + "), install section [" + e.ddinstall_section + "]\n";
-    out += "  signature: " + std::string(inf::signature_status_name(e.signature.status)) +
-           (e.signature.catalog_file.empty() ? std::string() : " (" + e.signature.catalog_file + ")") +
-           (e.signature.signer.empty() ? std::string() : ", signer " + e.signature.signer) + "\n";
-    out += "  IDs: " + (e.hardware_id.empty() ? std::string("(no hardware ID)") : e.hardware_id);
-    for (const auto& c : e.compatible_ids) out += ", " + c;
-    out += "\n";
+    line(e.path + ":" + std::to_string(e.line));
+    line("  " + e.description);
+    line("  provider " + e.provider + ", class " + e.class_name + ", DriverVer " + e.date.to_inf() + ", " +
+         e.version.to_string());
+    line("  Models section [" + e.models_section + "] (" + e.arch + "), install section [" + e.ddinstall_section + "]");
+    line("  signature: " + std::string(inf::signature_status_name(e.signature.status)) +
+         (e.signature.catalog_file.empty() ? std::string() : " (" + e.signature.catalog_file + ")") +
+         (e.signature.signer.empty() ? std::string() : ", signer " + e.signature.signer));
+    std::string ids = "  IDs: " + (e.hardware_id.empty() ? std::string("(no hardware ID)") : e.hardware_id);
+    for (const auto& c : e.compatible_ids) ids += ", " + c;
+    line(ids);
   }
   write_output(std::nullopt, out);
   return ExitCode::ok;

@@ -10,6 +10,7 @@
 #include "ui-cli/commands/commands.hpp"
 #include "ui-cli/output.hpp"
 #include "ui-cli/render/csv_writer.hpp"
+#include "ui-cli/render/json_output.hpp"
 #include "ui-cli/render/table.hpp"
 
 namespace drvaudit::commands {
@@ -67,7 +68,7 @@ ExitCode run_list(const GlobalOptions& globals, const ViewOptions& options) {
                               {"driver_version", e.version.to_string()},
                               {"signature", inf::signature_status_name(e.signature.status)}});
     }
-    out = doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+    out = render::json_text(std::move(doc));
   } else if (options.format == "csv") {
     csv::Writer w;
     w.row({"file", "line", "models_section", "description", "install_section", "hardware_id", "compatible_ids",
@@ -132,7 +133,7 @@ ExitCode run_problems(const GlobalOptions& globals, const ViewOptions& options) 
            {"line", r.line.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(std::stoi(r.line))},
            {"message", r.message}});
     }
-    out = doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+    out = render::json_text(std::move(doc));
   } else if (options.format == "csv") {
     csv::Writer w;
     w.row({"file", "status", "line", "message"});

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ui-cli/render/csv_writer.hpp"
+#include "ui-cli/render/json_output.hpp"
 #include "ui-cli/render/table.hpp"
 
 namespace drvaudit::render {
@@ -141,7 +142,7 @@ std::string audit_json(const AuditReport& report) {
     d["candidates_for_other_targets"] = a.other_targets;
     doc["devices"].push_back(std::move(d));
   }
-  return doc.dump(2, ' ', false, ordered_json::error_handler_t::replace) + "\n";
+  return json_text(std::move(doc));
 }
 
 std::string audit_csv(const AuditReport& report, bool excel) {

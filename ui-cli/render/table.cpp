@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <numeric>
 
+#include "common/text.hpp"
+
 namespace drvaudit::table {
 
 namespace {
@@ -33,7 +35,17 @@ std::string fit(const std::string& s, std::size_t width) {
   return out + "\xE2\x80\xA6";
 }
 
-std::string render(const std::vector<Column>& columns, const std::vector<std::vector<std::string>>& rows, int width) {
+std::string render(const std::vector<Column>& columns, const std::vector<std::vector<std::string>>& raw_rows,
+                   int width) {
+  // Cells come from devices, INFs, snapshots and paths: escaped before they are measured, so a
+  // control character can neither reach the terminal nor split a row, and is never cut in half.
+  std::vector<std::vector<std::string>> rows;
+  rows.reserve(raw_rows.size());
+  for (const auto& raw : raw_rows) {
+    auto& row = rows.emplace_back();
+    row.reserve(raw.size());
+    for (const auto& cell : raw) row.push_back(text::escape_control(cell));
+  }
   std::vector<std::size_t> want(columns.size());
   for (std::size_t c = 0; c < columns.size(); ++c) {
     want[c] = display_width(columns[c].title);

@@ -1,0 +1,16 @@
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+// JSON text for every command's output. Strings are bytes: paths come from the file system, where
+// a name need not be UTF-8 (a folder named with byte 0xFF), and JSON text must be. A string member
+// that is not valid UTF-8 is written with U+FFFD for each invalid byte, and its exact bytes follow
+// in a sibling member "<name>_hex" (lowercase hexadecimal), so nothing is lost and every JSON reader
+// can parse the output (docs/output-formats.md). Strings in arrays get the U+FFFD text only.
+namespace drvaudit::render {
+
+std::string json_text(nlohmann::ordered_json document);
+
+}  // namespace drvaudit::render

@@ -5,6 +5,10 @@
 namespace drvaudit::audit {
 
 namespace {
+// Every string that came from a device, an INF, a snapshot or the file system: escaped, so a hostile
+// name can neither write to the terminal nor start a line of its own (explain is text output).
+std::string shown(std::string_view untrusted) { return text::escape_control(untrusted); }
+
 std::string hex4(std::uint32_t v) { return "0x" + text::hex(v, 4); }
 
 std::string rank_parts(const rank::Rank& r) {
@@ -56,14 +60,14 @@ std::string versus_installed(const Candidate& c, const Installed& in) {
 
 std::string signature_words(const inf::SignatureInfo& sig) {
   std::string out = inf::signature_status_text(sig.status);
-  if (!sig.catalog_file.empty()) out += " (" + sig.catalog_file + ")";
-  if (!sig.signer.empty()) out += ", signer " + sig.signer;
-  if (!sig.signed_at.empty()) out += ", signed " + sig.signed_at;
+  if (!sig.catalog_file.empty()) out += " (" + shown(sig.catalog_file) + ")";
+  if (!sig.signer.empty()) out += ", signer " + shown(sig.signer);
+  if (!sig.signed_at.empty()) out += ", signed " + shown(sig.signed_at);
   if (sig.chain == inf::ChainStatus::verified) out += ", chain verified by Windows";
   if (sig.chain == inf::ChainStatus::untrusted) out += ", chain refused by Windows";
   if (!sig.detail.empty() &&
       (sig.status != inf::SignatureStatus::signed_by_catalog || sig.chain != inf::ChainStatus::verified))
-    out += "; " + sig.detail;
+    out += "; " + shown(sig.detail);
   return out;
 }
 
@@ -71,7 +75,7 @@ void list_ids(std::string& out, const char* title, const std::vector<std::string
   out += std::string("  ") + title + ":";
   if (ids.empty()) out += " none";
   out += "\n";
-  for (std::size_t i = 0; i < ids.size(); ++i) out += "    #" + std::to_string(i) + "  " + ids[i] + "\n";
+  for (std::size_t i = 0; i < ids.size(); ++i) out += "    #" + std::to_string(i) + "  " + shown(ids[i]) + "\n";
 }
 }  // namespace
 
@@ -81,7 +85,7 @@ std::string describe_match(const rank::IdentifierMatch& m) {
   const bool entry_hw =
       m.type == rank::MatchType::hardware_to_hardware || m.type == rank::MatchType::compatible_to_hardware;
   std::string out = std::string("device ") + (device_hw ? "hardware" : "compatible") + " ID #" +
-                    std::to_string(m.device_position) + " '" + m.device_id + "' = the INF's " +
+                    std::to_string(m.device_position) + " '" + shown(m.device_id) + "' = the INF's " +
                     (entry_hw ? "hardware ID" : "compatible ID #" + std::to_string(m.entry_position));
   out += " (" + hex4(m.score) + ")";
   return out;
@@ -89,7 +93,7 @@ std::string describe_match(const rank::IdentifierMatch& m) {
 
 std::string explain(const DeviceAudit& a) {
   const auto& d = a.device;
-  std::string out = "Device: " + d.description + "\n  Instance ID: " + d.instance_id + "\n";
+  std::string out = "Device: " + shown(d.description) + "\n  Instance ID: " + shown(d.instance_id) + "\n";
   list_ids(out, "Hardware IDs", d.hardware_ids);
   list_ids(out, "Compatible IDs", d.compatible_ids);
 
@@ -99,23 +103,23 @@ std::string explain(const DeviceAudit& a) {
     out += "none\n";
   } else {
     const auto& drv = in.driver;
-    const std::string name = !drv.inf.empty() ? drv.inf : !drv.service.empty() ? drv.service : "a driver";
-    out += name + (drv.provider.empty() ? "" : " from " + drv.provider) + ", version " +
-           (drv.version.empty() ? "unknown" : drv.version) + ", date " + date_or_unknown(drv.date);
-    if (!drv.section.empty()) out += ", section " + drv.section;
-    if (!drv.matching_id.empty()) out += ", matched " + drv.matching_id;
+    const std::string name = shown(!drv.inf.empty() ? drv.inf : !drv.service.empty() ? drv.service : "a driver");
+    out += name + (drv.provider.empty() ? "" : " from " + shown(drv.provider)) + ", version " +
+           (drv.version.empty() ? "unknown" : shown(drv.version)) + ", date " + date_or_unknown(drv.date);
+    if (!drv.section.empty()) out += ", section " + shown(drv.section);
+    if (!drv.matching_id.empty()) out += ", matched " + shown(drv.matching_id);
     out += "\n";
     if (in.kernel_driver) {
       out += "  a Linux kernel driver" +
-             (drv.module.empty() ? std::string(" built into the kernel") : " (module " + drv.module + ")") +
+             (drv.module.empty() ? std::string(" built into the kernel") : " (module " + shown(drv.module) + ")") +
              ": it is not ranked against Windows driver packages\n";
     } else if (in.rank_source == RankSource::catalog && in.own) {
-      out += "  rank " + rank_parts(in.own->rank) + ", computed from its own INF " + in.own->entry.path + " line " +
-             std::to_string(in.own->entry.line) +
+      out += "  rank " + rank_parts(in.own->rank) + ", computed from its own INF " + shown(in.own->entry.path) +
+             " line " + std::to_string(in.own->entry.line) +
              " (same name, DriverVer and section): " + describe_match(in.own->rank.identifier) + "\n";
     } else if (in.rank_source == RankSource::os) {
       out += "  rank " + rank::hex(*in.rank) + " as reported by Windows" +
-             (in.own ? " (its own INF is in the catalog: " + in.own->entry.path + " line " +
+             (in.own ? " (its own INF is in the catalog: " + shown(in.own->entry.path) + " line " +
                            std::to_string(in.own->entry.line) + ")"
                      : std::string()) +
              "\n";
@@ -123,12 +127,12 @@ std::string explain(const DeviceAudit& a) {
       out += "  rank " + rank::hex(*in.rank) +
              " estimated from the matching ID (signed and no feature score assumed): an estimate proves nothing\n";
     }
-    for (const auto& fact : in.missing_facts) out += "  missing: " + fact + "\n";
+    for (const auto& fact : in.missing_facts) out += "  missing: " + shown(fact) + "\n";
   }
 
   if (!a.kernel_modules.empty()) {
-    out += "Kernel modules whose alias matches (" + d.modalias + "):";
-    for (const auto& m : a.kernel_modules) out += " " + m;
+    out += "Kernel modules whose alias matches (" + shown(d.modalias) + "):";
+    for (const auto& m : a.kernel_modules) out += " " + shown(m);
     out += "\n";
   }
 
@@ -138,12 +142,12 @@ std::string explain(const DeviceAudit& a) {
     const auto& c = a.candidates[i];
     const auto& e = c.entry;
     const bool is_installed = in.own && in.own->entry.model_id == e.model_id;
-    out += "  " + std::to_string(i + 1) + ". " + e.path + " line " + std::to_string(e.line) +
+    out += "  " + std::to_string(i + 1) + ". " + shown(e.path) + " line " + std::to_string(e.line) +
            (is_installed ? "  [installed]" : "") + "\n";
-    out += "     " + (e.description.empty() ? std::string("(no description)") : e.description) + " by " +
-           (e.provider.empty() ? std::string("unknown provider") : e.provider) + ", DriverVer " +
-           date_or_unknown(e.date) + ", " + e.version.to_string() + ", Models section [" + e.models_section +
-           "], install section [" + e.ddinstall_section + "]\n";
+    out += "     " + (e.description.empty() ? std::string("(no description)") : shown(e.description)) + " by " +
+           (e.provider.empty() ? std::string("unknown provider") : shown(e.provider)) + ", DriverVer " +
+           date_or_unknown(e.date) + ", " + e.version.to_string() + ", Models section [" + shown(e.models_section) +
+           "], install section [" + shown(e.ddinstall_section) + "]\n";
     out += "     rank " + rank_parts(c.rank) + ": " + describe_match(c.rank.identifier) + "\n";
     out += "     signature: " + signature_words(e.signature) + "\n";
     if (!is_installed) out += "     against the installed driver: " + versus_installed(c, in) + "\n";
@@ -152,7 +156,7 @@ std::string explain(const DeviceAudit& a) {
     out += "  (" + std::to_string(a.other_targets) +
            " more matching lines are in Models sections for other Windows versions or architectures)\n";
   }
-  out += "Verdict: " + std::string(verdict_name(a.verdict)) + ": " + a.reason + "\n";
+  out += "Verdict: " + std::string(verdict_name(a.verdict)) + ": " + shown(a.reason) + "\n";
   return out;
 }
 

@@ -8,11 +8,34 @@
 #include <vector>
 
 #include "common/private_state.hpp"
+#include "common/text.hpp"
 
 namespace drvaudit::logging {
 
 namespace {
 std::shared_ptr<spdlog::sinks::sink> g_file_sink;
+
+// The console and the log file see what a hostile INF, snapshot, feed or device name put in a message only escaped
+// (text::escape_control): a log line can neither move the cursor nor forge another line.
+class EscapingSink : public spdlog::sinks::sink {
+ public:
+  explicit EscapingSink(std::shared_ptr<spdlog::sinks::sink> inner) : inner_(std::move(inner)) {}
+  void log(const spdlog::details::log_msg& msg) override {
+    const std::string_view payload(msg.payload.data(), msg.payload.size());
+    const std::string escaped = text::escape_control(payload);
+    spdlog::details::log_msg copy = msg;
+    copy.payload = spdlog::string_view_t(escaped.data(), escaped.size());
+    inner_->log(copy);
+  }
+  void flush() override { inner_->flush(); }
+  void set_pattern(const std::string& pattern) override { inner_->set_pattern(pattern); }
+  void set_formatter(std::unique_ptr<spdlog::formatter> formatter) override {
+    inner_->set_formatter(std::move(formatter));
+  }
+
+ private:
+  std::shared_ptr<spdlog::sinks::sink> inner_;
+};
 
 spdlog::level::level_enum console_level(int verbosity) {
   switch (verbosity) {
@@ -32,7 +55,9 @@ void init(const Options& options) {
                                                                                      : spdlog::color_mode::never);
   console->set_level(console_level(options.verbosity));
   console->set_pattern("drvaudit: %^%l%$: %v");
-  std::vector<spdlog::sink_ptr> sinks{console};
+  auto escaping = std::make_shared<EscapingSink>(console);
+  escaping->set_level(console->level());
+  std::vector<spdlog::sink_ptr> sinks{escaping};
 
   std::string file_problem;
   if (options.log_file) {
@@ -47,8 +72,9 @@ void init(const Options& options) {
           std::make_shared<spdlog::sinks::rotating_file_sink_mt>(options.log_file->string(), kMaxFileBytes, kMaxFiles);
       file->set_level(std::min(spdlog::level::info, console_level(options.verbosity)));
       file->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z [%P] %l: %v");
-      sinks.push_back(file);
-      g_file_sink = file;
+      g_file_sink = std::make_shared<EscapingSink>(file);  // `cat drvaudit.log` is a terminal too
+      g_file_sink->set_level(file->level());
+      sinks.push_back(g_file_sink);
     } catch (const std::exception& e) {
       file_problem = e.what();
     }

@@ -5,6 +5,7 @@
 
 #include "common/error.hpp"
 #include "common/logging.hpp"
+#include "common/text.hpp"
 #include "ui-cli/commands/commands.hpp"
 #include "ui-cli/console.hpp"
 
@@ -50,7 +51,8 @@ int run(int argc, char** argv) {
     const int code = app.exit(e);  // prints help, the version, or the parse error
     return code == 0 ? 0 : drvaudit::to_int(ExitCode::usage);
   } catch (const drvaudit::Error& e) {
-    std::fprintf(stderr, "drvaudit: %s\n", e.what());
+    // Messages quote INFs, snapshots, feeds and paths: escaped, like every text output.
+    std::fprintf(stderr, "drvaudit: %s\n", drvaudit::text::escape_control(e.what()).c_str());
     drvaudit::logging::error_to_file(e.what());
     return drvaudit::to_int(drvaudit::exit_code_for(e.kind()));
   }
@@ -63,7 +65,7 @@ int main(int argc, char** argv) {
   try {
     return run(argc, argv);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "drvaudit: internal error: %s\n", e.what());
+    std::fprintf(stderr, "drvaudit: internal error: %s\n", drvaudit::text::escape_control(e.what()).c_str());
     return drvaudit::to_int(drvaudit::ExitCode::error);
   }
 }

@@ -96,9 +96,16 @@ Result run(const std::vector<std::string>& argv, const Options& options) {
   si.hStdError = err_write.get();
   PROCESS_INFORMATION pi{};
   const std::wstring cwd = options.working_directory ? options.working_directory->wstring() : std::wstring();
-  if (!CreateProcessW(nullptr, command_line.data(), nullptr, nullptr, TRUE, CREATE_NO_WINDOW, nullptr,
-                      cwd.empty() ? nullptr : cwd.c_str(), &si, &pi)) {
-    throw Error("cannot run " + argv[0] + ": " + win::error_message(GetLastError()));
+  // Wine's CreateProcess now and then fails with ERROR_INTERNAL_ERROR while its server is busy
+  // starting another process (seen in the test runs); a second try starts the same program.
+  for (int attempt = 1;; ++attempt) {
+    if (CreateProcessW(nullptr, command_line.data(), nullptr, nullptr, TRUE, CREATE_NO_WINDOW, nullptr,
+                       cwd.empty() ? nullptr : cwd.c_str(), &si, &pi))
+      break;
+    const DWORD error = GetLastError();
+    if (error != ERROR_INTERNAL_ERROR || attempt == 3)
+      throw Error("cannot run " + argv[0] + ": " + win::error_message(error));
+    Sleep(200 * attempt);
   }
   Handle process(pi.hProcess), thread(pi.hThread);
   in_read.reset();

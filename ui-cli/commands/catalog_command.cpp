@@ -252,15 +252,16 @@ ExitCode run_sync(const GlobalOptions& globals, const FeedOptions& options) {
       const auto r = catalog::sync_feed(store, source, sync_options);
       progress.finish();
       if (r.unchanged) {
-        std::printf("%s: unchanged\n", r.url.c_str());
+        std::printf("%s: unchanged\n", text::escape_control(r.url).c_str());
       } else {
-        const std::string how = r.signature_checked ? "signature OK (" + r.signed_comment + ")"
+        const std::string how = r.signature_checked ? "signature OK (" + text::escape_control(r.signed_comment) + ")"
                                                     : "NOT signature-checked (--allow-unsigned)";
-        std::printf("%s: %zu packages, %s\n", r.url.c_str(), r.packages, how.c_str());
+        std::printf("%s: %zu packages, %s\n", text::escape_control(r.url).c_str(), r.packages, how.c_str());
       }
     } catch (const Error& e) {
       progress.finish();
-      std::fprintf(stderr, "drvaudit: sync failed, the catalog keeps its previous copy: %s\n", e.what());
+      std::fprintf(stderr, "drvaudit: sync failed, the catalog keeps its previous copy: %s\n",
+                   text::escape_control(e.what()).c_str());
       result = ExitCode::error;
     }
   }

@@ -141,7 +141,8 @@ ExitCode run_problems(const GlobalOptions& globals, const ViewOptions& options) 
     out = w.text();
   } else {
     for (const auto& r : rows)
-      out += r.path + (r.line.empty() ? "" : ":" + r.line) + ": " + r.status + ": " + r.message + "\n";
+      out += text::escape_control(r.path + (r.line.empty() ? "" : ":" + r.line) + ": " + r.status + ": " + r.message) +
+             "\n";
     if (rows.empty()) out = "no problems in the indexed files\n";
   }
   write_output(options.output, out);

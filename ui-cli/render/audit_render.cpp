@@ -1,4 +1,5 @@
 #include "ui-cli/render/audit_render.hpp"
+#include "common/text.hpp"
 
 #include <map>
 #include <nlohmann/json.hpp>
@@ -91,7 +92,7 @@ std::string audit_table(const AuditReport& report, int width) {
     first = false;
   }
   out += (first ? "no devices" : "") + std::string("\n") + target_words(report) + "\n";
-  for (const auto& w : report.warnings) out += "warning: " + w + "\n";
+  for (const auto& w : report.warnings) out += "warning: " + text::escape_control(w) + "\n";
   return out;
 }
 

@@ -1,5 +1,6 @@
 #include "ui-cli/render/inventory_render.hpp"
 
+#include "common/text.hpp"
 #include "ui-cli/render/csv_writer.hpp"
 #include "ui-cli/render/table.hpp"
 
@@ -84,7 +85,7 @@ std::string inventory_table(const Inventory& inventory, int width) {
   std::string out = table::render(columns, rows, width);
   out += "\n" + std::to_string(inventory.devices.size()) + " devices, " + std::to_string(without_driver) +
          " without a driver";
-  if (!inventory.machine.source.empty()) out += " (" + inventory.machine.source + ")";
+  if (!inventory.machine.source.empty()) out += " (" + text::escape_control(inventory.machine.source) + ")";
   out += "\n";
   return out;
 }

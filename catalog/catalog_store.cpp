@@ -141,7 +141,7 @@ sqlite::Advice catalog_advice(const std::filesystem::path& file) {
   advice.busy = [file] { return describe_holder(lock_file_of(file), "the catalog " + file.string()); };
   advice.damaged = "the catalog " + file.string() +
                    " is damaged; move it aside (or delete it) and build it again with `drvaudit catalog index "
-                   "FOLDER` and `drvaudit catalog source add` + `catalog sync` for your feeds";
+                   "FOLDER`, and `drvaudit catalog add-source URL --pubkey KEY` + `catalog sync` for your feeds";
   return advice;
 }
 

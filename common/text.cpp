@@ -163,6 +163,18 @@ bool is_bidi_control(std::uint32_t cp) {
 }
 }  // namespace
 
+std::string hex_bytes(std::string_view bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (const char c : bytes) {
+    const auto b = static_cast<unsigned char>(c);
+    out += kHex[b >> 4];
+    out += kHex[b & 0xF];
+  }
+  return out;
+}
+
 std::string escape_control(std::string_view in) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;

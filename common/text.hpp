@@ -44,6 +44,9 @@ std::string escape_control(std::string_view bytes);
 std::optional<std::uint32_t> parse_hex(std::string_view s, std::uint32_t max = 0xFFFFFFFFu);
 std::optional<std::uint32_t> parse_decimal(std::string_view s, std::uint32_t max = 0xFFFFFFFFu);
 
+// Every byte as two lower-case hexadecimal digits ("caf\xff" -> "636166ff").
+std::string hex_bytes(std::string_view bytes);
+
 // Upper-case hexadecimal with a fixed number of digits, as Windows writes IDs.
 std::string hex(std::uint32_t value, int digits);
 

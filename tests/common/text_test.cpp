@@ -39,3 +39,9 @@ TEST_CASE("escape_control: control characters, bidi overrides and bytes that are
   CHECK(escape_control("caf\xFF") == "caf\\xff");
   CHECK(escape_control("\xC3") == "\\xc3");  // a sequence cut short
 }
+
+TEST_CASE("hex_bytes: two lower-case digits a byte") {
+  CHECK(drvaudit::text::hex_bytes("caf\xFF") == "636166ff");
+  CHECK(drvaudit::text::hex_bytes(std::string("\0\x10", 2)) == "0010");
+  CHECK(drvaudit::text::hex_bytes("").empty());
+}

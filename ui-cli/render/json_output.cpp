@@ -8,17 +8,6 @@
 namespace drvaudit::render {
 
 namespace {
-std::string hex_bytes(const std::string& bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (const unsigned char b : bytes) {
-    out += kHex[b >> 4];
-    out += kHex[b & 0xF];
-  }
-  return out;
-}
-
 void make_valid(nlohmann::ordered_json& value) {
   if (value.is_string()) {
     auto& s = value.get_ref<std::string&>();
@@ -29,7 +18,7 @@ void make_valid(nlohmann::ordered_json& value) {
     std::vector<std::pair<std::string, std::string>> exact;  // added after the walk: no insertion while iterating
     for (auto it = value.begin(); it != value.end(); ++it) {
       if (it.value().is_string() && !text::is_valid_utf8(it.value().get_ref<const std::string&>())) {
-        exact.emplace_back(it.key() + "_hex", hex_bytes(it.value().get_ref<const std::string&>()));
+        exact.emplace_back(it.key() + "_hex", text::hex_bytes(it.value().get_ref<const std::string&>()));
       }
       make_valid(it.value());
     }

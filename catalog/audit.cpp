@@ -5,6 +5,7 @@
 
 #include "common/hardware_id.hpp"
 #include "common/text.hpp"
+#include "scanner/problem_codes.hpp"
 
 namespace drvaudit::audit {
 
@@ -172,6 +173,19 @@ Installed Auditor::installed_for(const Device& device) const {
 }
 
 DeviceAudit Auditor::audit(const Device& device) const {
+  DeviceAudit a = judge(device);
+  // A problem the device reports, or a device left without any driver, that no verdict can fix.
+  if (device.present && problem_codes::needs_attention(device.problem_code)) {
+    a.attention = problem_codes::message(device.problem_code);
+  } else if (device.present && options_.platform == Platform::windows && !a.installed.present && a.candidates.empty()) {
+    a.attention = "no driver is installed and the catalog has none for this device";
+  }
+  return a;
+}
+
+bool needs_attention(const DeviceAudit& a) { return !a.attention.empty() && !is_actionable(a.verdict); }
+
+DeviceAudit Auditor::judge(const Device& device) const {
   DeviceAudit a;
   a.device = device;
   find_candidates(device, a);

@@ -60,7 +60,14 @@ struct DeviceAudit {
   std::size_t other_targets = 0;            // matching lines in sections for other Windows versions
   std::vector<std::string> kernel_modules;  // Linux: modules whose alias matches the device
   std::string reason;                       // the verdict in one plain sentence
+  // What is wrong with the device beyond its driver's age: Device Manager's problem text, or no
+  // driver at all. Empty when nothing is.
+  std::string attention;
 };
+
+// Whether a device needs the user and no update is offered for it: a problem code or no driver,
+// with nothing in the catalog to fix it.
+bool needs_attention(const DeviceAudit& a);
 
 struct AuditorOptions {
   Platform platform = Platform::windows;
@@ -76,6 +83,7 @@ class Auditor {
   DeviceAudit audit(const Device& device) const;
 
  private:
+  DeviceAudit judge(const Device& device) const;  // the verdict on the driver alone
   void find_candidates(const Device& device, DeviceAudit& out) const;
   Installed installed_for(const Device& device) const;
 

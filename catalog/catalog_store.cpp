@@ -261,6 +261,22 @@ Stats Store::stats() const {
   return s;
 }
 
+std::int64_t Store::sections_for(const inf::TargetOs& target) const {
+  // Sections differ in few decorations: grouping keeps this a scan of one small table.
+  auto q = db_.prepare("SELECT arch, decoration, line_decorations, count(*) FROM sections GROUP BY 1, 2, 3");
+  std::int64_t total = 0;
+  while (q.step()) {
+    if (inf::section_applies(q.column_text(0), q.column_text(1), split_ids(q.column_text(2)), target))
+      total += q.column_int(3);
+  }
+  return total;
+}
+
+std::int64_t Store::sections_count() const {
+  auto q = db_.prepare("SELECT count(*) FROM sections");
+  return q.step() ? q.column_int(0) : 0;
+}
+
 FeedSource Store::add_feed_source(const std::string& url, const std::string& pubkey, bool allow_unsigned,
                                   const std::string& ca_file) {
   const auto id = ensure_source("feed", url);

@@ -154,6 +154,10 @@ class Store {
 
   sqlite::Database& database() { return db_; }
   bool empty() const { return empty_; }
+  // How many Models sections apply to a target: zero means the catalog cannot judge any device of
+  // that Windows version and architecture (the audit's coverage).
+  std::int64_t sections_for(const inf::TargetOs& target) const;
+  std::int64_t sections_count() const;
 
  private:
   std::vector<Entry> read_entries(sqlite::Statement& query) const;

@@ -157,6 +157,10 @@ std::string explain(const DeviceAudit& a) {
            " more matching lines are in Models sections for other Windows versions or architectures)\n";
   }
   out += "Verdict: " + std::string(verdict_name(a.verdict)) + ": " + shown(a.reason) + "\n";
+  if (!a.attention.empty()) {
+    out += std::string(needs_attention(a) ? "Needs attention: " : "Device problem (the update may fix it): ") +
+           shown(a.attention) + "\n";
+  }
   return out;
 }
 

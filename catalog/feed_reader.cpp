@@ -6,6 +6,7 @@
 #include <span>
 
 #include "catalog/feed.hpp"
+#include "common/json_error.hpp"
 #include "common/text.hpp"
 
 namespace drvaudit::feed {
@@ -313,7 +314,7 @@ class FeedReader {
   }
 
   bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& e) {
-    throw ParseError("feed " + origin_ + ": invalid JSON at byte " + std::to_string(position) + ": " + e.what());
+    throw ParseError("feed " + origin_ + ": " + json_error_text(e.what()) + " (byte " + std::to_string(position) + ")");
   }
 
  private:

@@ -25,6 +25,27 @@ std::optional<inf::TargetOs> machine_target(const MachineInfo& m) {
   }
 }
 
+Coverage judge_coverage(Coverage c, Platform platform, const inf::TargetOs& target) {
+  const std::string index_hint = "index driver folders with `drvaudit catalog index DIR` or add a feed";
+  if (platform == Platform::linux) {
+    // Linux devices are checked against the kernel's modules.alias; Windows packages only add to it.
+    c.checked = c.modules_alias || c.sections_for_target > 0;
+    if (!c.checked)
+      c.problem = "nothing could be checked: no modules.alias was read (give --modules-alias FILE) and the catalog " +
+                  std::string(c.sections == 0 ? "is empty" : "has nothing for " + target.arch);
+    return c;
+  }
+  c.checked = c.sections_for_target > 0;
+  if (c.sections == 0) {
+    c.problem = "nothing could be checked: the catalog is empty; " + index_hint;
+  } else if (!c.checked) {
+    c.problem = "nothing could be checked: none of the catalog's " + std::to_string(c.sections) +
+                " Models sections applies to Windows " + target.to_string() +
+                " (they are for other versions or architectures); " + index_hint + " for this one";
+  }
+  return c;
+}
+
 std::string version_text(const inf::TargetOs& t) {
   return std::to_string(t.major) + "." + std::to_string(t.minor) + "." + std::to_string(t.build);
 }
@@ -102,8 +123,8 @@ MachineAudit run_machine_audit(const Inventory& inventory, const MachineAuditOpt
   }
   const catalog::Store store(options.catalog_file, catalog::Store::Mode::read_only);
   out.catalog = store.stats();
-  if (store.empty() || out.catalog.models == 0)
-    out.warnings.emplace_back("the catalog is empty: index driver folders with `drvaudit catalog index DIR`");
+  out.coverage.sections = store.empty() ? 0 : store.sections_count();
+  out.coverage.sections_for_target = store.empty() ? 0 : store.sections_for(out.target);
   if (out.catalog.stale > 0) {
     out.warnings.push_back(std::to_string(out.catalog.stale) +
                            " catalog files were indexed by an older drvaudit for one Windows version only: run "
@@ -123,6 +144,10 @@ MachineAudit run_machine_audit(const Inventory& inventory, const MachineAuditOpt
           "kernel modules: no modules.alias for this kernel; unbound devices are checked against the catalog only");
     }
   }
+
+  out.coverage.modules_alias = modules.has_value();
+  out.coverage = judge_coverage(out.coverage, out.platform, out.target);
+  if (!out.coverage.checked) out.warnings.push_back(out.coverage.problem);
 
   const Auditor auditor(store, modules ? &*modules : nullptr, auditor_options);
   for (const auto& device : inventory.devices) {

@@ -28,6 +28,16 @@ struct MachineAuditOptions {
 
 enum class TargetSource { machine, override_given, default_assumed };
 
+// Whether the audit could compare anything at all: an empty catalog, or one with nothing for the
+// machine's Windows version and architecture, checks nothing, and must never look clean.
+struct Coverage {
+  bool checked = false;
+  std::int64_t sections = 0;             // Models sections in the catalog
+  std::int64_t sections_for_target = 0;  // of them, those that apply to the target
+  bool modules_alias = false;            // Linux: a modules.alias was read
+  std::string problem;                   // why nothing could be checked; empty when checked
+};
+
 struct MachineAudit {
   MachineInfo machine;
   Platform platform = Platform::windows;
@@ -36,6 +46,7 @@ struct MachineAudit {
   std::vector<std::string> warnings;                        // what the user must know about this audit's reliability
   std::optional<std::filesystem::path> modules_alias_read;  // Linux: the modules.alias used
   catalog::Stats catalog;
+  Coverage coverage;
   std::vector<DeviceAudit> devices;
 };
 

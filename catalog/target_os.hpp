@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 #include <vector>
+#include "common/arch.hpp"
 
 // The Windows a catalog is evaluated for, and the TargetOSVersion decorations of [Manufacturer]
 // (combining-platform-extensions-with-operating-system-versions.md, inf-manufacturer-section.md).
@@ -30,9 +31,7 @@ struct TargetOs {
   friend bool operator==(const TargetOs&, const TargetOs&) = default;
 };
 
-// The canonical architecture name for what operating systems and users call it: "x64", "x86_64"
-// and "AMD64" are amd64, "i686" and "i386" are x86, "aarch64" is arm64. nullopt when unknown.
-std::optional<std::string> canonical_arch(std::string_view text);
+using drvaudit::canonical_arch;  // common/arch.hpp
 
 // NT[Arch][.Major[.Minor[.ProductType[.SuiteMask[.BuildNumber]]]]]
 struct Decoration {

@@ -56,6 +56,26 @@ else()
   add_library(drvaudit::sodium ALIAS drvaudit_sodium)
 endif()
 
+# utf8proc: display widths (East Asian wide, emoji, combining marks) for tables. Debian ships only
+# a pkg-config file; vcpkg ships a CMake config.
+find_package(utf8proc CONFIG QUIET)
+if(TARGET utf8proc::utf8proc)
+  add_library(drvaudit::utf8proc ALIAS utf8proc::utf8proc)
+elseif(TARGET utf8proc)
+  add_library(drvaudit::utf8proc ALIAS utf8proc)
+elseif(DRVAUDIT_WINDOWS_DEPS)
+  add_library(drvaudit_utf8proc STATIC IMPORTED)
+  set_target_properties(drvaudit_utf8proc PROPERTIES IMPORTED_LOCATION "${DRVAUDIT_WINDOWS_DEPS}/lib/libutf8proc.a"
+                                                     INTERFACE_INCLUDE_DIRECTORIES "${DRVAUDIT_WINDOWS_DEPS}/include"
+                                                     INTERFACE_COMPILE_DEFINITIONS UTF8PROC_STATIC)
+  add_library(drvaudit::utf8proc ALIAS drvaudit_utf8proc)
+else()
+  pkg_check_modules(UTF8PROC REQUIRED IMPORTED_TARGET libutf8proc)
+  add_library(drvaudit_utf8proc INTERFACE)
+  target_link_libraries(drvaudit_utf8proc INTERFACE PkgConfig::UTF8PROC)
+  add_library(drvaudit::utf8proc ALIAS drvaudit_utf8proc)
+endif()
+
 if(DRVAUDIT_BUILD_TESTS)
   if(DRVAUDIT_WINDOWS_DEPS)
     # Catch2 v2 is a single header; the runner's main is compiled once in tests/support.

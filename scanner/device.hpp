@@ -26,6 +26,11 @@ struct InstalledDriver {
   friend bool operator==(const InstalledDriver&, const InstalledDriver&) = default;
 };
 
+// The installed version as a reader should see it. A Linux driver built into the kernel carries
+// the kernel's release as its version: it reads "built into kernel 6.1" (the full release stays in
+// the JSON and in --explain).
+std::string version_text(const InstalledDriver& d);
+
 struct Device {
   std::string instance_id;  // Windows device instance ID, or the sysfs path on Linux
   std::string parent_id;    // instance ID of the parent device, "" for roots

@@ -6,7 +6,9 @@
 
 #include "common/atomic_file.hpp"
 #include "common/error.hpp"
+#include "common/json_error.hpp"
 #include "common/text.hpp"
+#include "common/version.hpp"
 
 namespace drvaudit::snapshot {
 
@@ -138,7 +140,8 @@ class Reader {
   // Everything but the devices, which parse() converts one at a time as they are read.
   void header(const json& doc, Inventory& inv) const {
     if (!doc.is_object()) fail("", "expected a JSON object with \"schema\" and \"devices\"");
-    only_keys(doc, "", {"schema", "machine", "devices"});
+    only_keys(doc, "", {"schema", "tool_version", "machine", "devices"});
+    string_at(doc, "", "tool_version", false);  // the writer's version: checked, not needed
     const auto schema = string_at(doc, "", "schema", true);
     if (schema != kSchema)
       fail("/schema", "unsupported schema \"" + schema + "\" (this drvaudit reads " + std::string(kSchema) + ")");
@@ -202,6 +205,7 @@ ordered_json device_to_json(const Device& d) {
 ordered_json to_json(const Inventory& inventory) {
   ordered_json doc;
   doc["schema"] = kSchema;
+  doc["tool_version"] = kToolVersion;
   const auto& m = inventory.machine;
   doc["machine"] = {{"hostname", m.hostname}, {"os", m.os}, {"os_version", m.os_version}, {"arch", m.arch}};
   if (!m.product_type.empty()) doc["machine"]["product_type"] = m.product_type;
@@ -283,11 +287,11 @@ Inventory parse(std::string_view input, const std::string& origin) {
   try {
     doc = json::parse(input.begin(), input.end(), on_event);
   } catch (const json::parse_error& e) {
-    throw ParseError("snapshot " + origin + ": invalid JSON at byte " + std::to_string(e.byte) + ": " +
-                     (input.empty() ? std::string("the file is empty") : std::string(e.what())));
+    throw ParseError(origin + " is not a snapshot: " +
+                     (input.empty() ? std::string("the file is empty") : json_error_text(e.what())));
   } catch (const json::exception& e) {
     // Not only syntax: a number too large for a double (1e999) is out_of_range (found by fuzzing).
-    throw ParseError("snapshot " + origin + ": invalid JSON: " + e.what());
+    throw ParseError(origin + " is not a snapshot: " + json_error_text(e.what()));
   }
   reader.header(doc, inv);
   return inv;

@@ -7,6 +7,9 @@
 #include "common/private_state.hpp"
 #include "common/privileges.hpp"
 #include "common/terminal.hpp"
+#include "common/text.hpp"
+
+#include <algorithm>
 
 namespace drvaudit {
 
@@ -38,12 +41,48 @@ const std::filesystem::path& AppContext::state_dir() const {
   return paths_.state_dir;
 }
 
-std::unique_ptr<DeviceSource> AppContext::device_source() const {
-  SourceOptions source;
-  source.snapshot = options_.snapshot;
-  source.sysfs_root = options_.sysfs_root;
-  source.include_absent = options_.all_devices;
-  return make_device_source(source);
+namespace {
+std::vector<std::filesystem::path> snapshot_files(const std::vector<std::filesystem::path>& given) {
+  std::vector<std::filesystem::path> files;
+  for (const auto& path : given) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(path, ec)) {
+      files.push_back(path);  // a missing file is reported by the snapshot reader, with its name
+      continue;
+    }
+    std::vector<std::filesystem::path> inside;
+    for (const auto& entry : std::filesystem::directory_iterator(path, ec)) {
+      if (entry.is_regular_file(ec) && text::iequals(entry.path().extension().string(), ".json"))
+        inside.push_back(entry.path());
+    }
+    if (ec) throw Error("cannot read the folder " + path.string() + ": " + ec.message());
+    if (inside.empty()) throw UsageError("--snapshot " + path.string() + ": the folder holds no *.json snapshot");
+    std::sort(inside.begin(), inside.end());
+    files.insert(files.end(), inside.begin(), inside.end());
+  }
+  return files;
+}
+}  // namespace
+
+std::vector<Inventory> AppContext::inventories() const {
+  if (!options_.snapshots.empty() && options_.sysfs_root)
+    throw UsageError("--snapshot and --sysfs-root name two device sources: give one");
+  if (!options_.snapshots.empty() && options_.all_devices)
+    spdlog::warn("--all-devices is ignored with --snapshot: a snapshot holds the devices it recorded");
+  std::vector<Inventory> out;
+  if (options_.snapshots.empty()) {
+    SourceOptions source;
+    source.sysfs_root = options_.sysfs_root;
+    source.include_absent = options_.all_devices;
+    out.push_back(make_device_source(source)->scan());
+    return out;
+  }
+  for (const auto& file : snapshot_files(options_.snapshots)) {
+    SourceOptions source;
+    source.snapshot = file;
+    out.push_back(make_device_source(source)->scan());
+  }
+  return out;
 }
 
 }  // namespace drvaudit

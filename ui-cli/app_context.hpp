@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/paths.hpp"
 #include "scanner/default_source.hpp"
@@ -15,9 +16,13 @@ struct GlobalOptions {
   int verbosity = 0;
   std::optional<std::filesystem::path> log_file;
   std::optional<std::filesystem::path> state_dir;
-  std::optional<std::filesystem::path> snapshot;
+  std::vector<std::filesystem::path> snapshots;  // files, or folders of *.json snapshots
   std::optional<std::filesystem::path> sysfs_root;
   bool all_devices = false;
+  bool wide = false;           // tables never cut anything
+  std::optional<int> width;    // tables fit this many columns, wherever they go
+  std::string color = "auto";  // auto, always, never
+  bool replays() const { return !snapshots.empty() || sysfs_root.has_value(); }
 };
 
 class AppContext {
@@ -25,7 +30,9 @@ class AppContext {
   explicit AppContext(const GlobalOptions& options);
   const Paths& paths() const { return paths_; }
   const GlobalOptions& options() const { return options_; }
-  std::unique_ptr<DeviceSource> device_source() const;
+  // The machines to report on: this one (or the sysfs tree given), or every snapshot named (a
+  // folder stands for each *.json inside it, in name order). Throws drvaudit::Error.
+  std::vector<Inventory> inventories() const;
   // The state folder, checked private (throws drvaudit::Error saying why it was refused).
   const std::filesystem::path& state_dir() const;
   std::filesystem::path catalog_file() const { return state_dir() / "catalog.db"; }

@@ -1,7 +1,8 @@
 #pragma once
 
 // The one exit-code table of the drvaudit command (DESIGN.md §6). Values stay below 126 so that
-// POSIX shells never confuse them with signals or "command not found".
+// POSIX shells never confuse them with signals or "command not found", except for an interrupt,
+// which reports itself the way shells do.
 #include "common/error.hpp"
 
 namespace drvaudit {
@@ -14,7 +15,9 @@ enum class ExitCode : int {
   needs_admin = 4,         // the operation needs administrator/root rights
   busy = 5,                // another drvaudit holds the lock
   updates_available = 10,  // audit found updates
+  needs_attention = 11,    // audit: devices with a problem (or no driver) that no update fixes
   reboot_required = 20,    // the change needs a reboot to take effect
+  interrupted = 130,       // Ctrl-C (128 + SIGINT, the shells' convention); finished work is kept
 };
 
 constexpr int to_int(ExitCode code) { return static_cast<int>(code); }

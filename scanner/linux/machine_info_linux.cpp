@@ -2,6 +2,7 @@
 
 #include <sys/utsname.h>
 
+#include "common/arch.hpp"
 #include "common/clock.hpp"
 
 namespace drvaudit {
@@ -15,7 +16,7 @@ MachineInfo linux_machine_info(const std::string& source) {
   if (::uname(&uts) == 0) {
     info.hostname = uts.nodename;
     info.os_version = uts.release;
-    info.arch = uts.machine;
+    info.arch = arch_shown(uts.machine);  // amd64, as Windows and drvaudit's options call it
   }
   return info;
 }

@@ -58,7 +58,10 @@ class DriverReader {
         driver.provider = "out-of-tree module";
       if (taint.find('E') != std::string::npos) driver.signer = "unsigned";
     } else {
-      driver.version = kernel_release_;  // built into the kernel image
+      // Built into the kernel image: updated with the kernel, so its version is the kernel's.
+      // A built-in driver may still have a /sys/module entry (for its parameters): not a module.
+      driver.module.clear();
+      driver.version = kernel_release_;
     }
     return driver;
   }

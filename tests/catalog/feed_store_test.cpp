@@ -70,7 +70,7 @@ TEST_CASE("feed store: a feed that fails after packages were written leaves the 
   auto cut = test::sample_feed_document().dump();
   cut.resize(cut.size() - 40);
   CHECK_THROWS_WITH(catalog::replace_feed_content(c.store, c.source, cut, "\"cut\"", ""),
-                    Catch::Contains("invalid JSON"));
+                    Catch::Contains("not JSON at line 1"));
   CHECK(c.snapshot() == before);
 
   // An error in the last package's last object, after everything else was written.

@@ -80,10 +80,10 @@ TEST_CASE("bad snapshots get one clear error with the file and the JSON path") {
     std::string expected;
   };
   const std::vector<Case> cases = {
-      {good.substr(0, good.size() / 2), "invalid JSON at byte"},
+      {good.substr(0, good.size() / 2), "is not a snapshot: the JSON ends early at line"},
+      {"# a README\n", "is not a snapshot: not JSON at line 1, column 1"},
       {"", "the file is empty"},
-      {R"({"schema":"drvaudit-snapshot/1","devices":[],"n":36e968})",
-       "invalid JSON: [json.exception.out_of_range.406] number overflow"},
+      {R"({"schema":"drvaudit-snapshot/1","devices":[],"n":36e968})", "is not a snapshot: number overflow"},
       {"[]", "at /: expected a JSON object"},
       {R"({"schema":"drvaudit-snapshot/9","devices":[]})", "at /schema: unsupported schema"},
       {R"({"devices":[]})", "missing required key \"schema\""},
@@ -116,7 +116,8 @@ TEST_CASE("bad snapshots get one clear error with the file and the JSON path") {
       FAIL("accepted a bad snapshot");
     } catch (const drvaudit::ParseError& e) {
       const std::string message = e.what();
-      CHECK_THAT(message, Catch::Contains("snapshot bad.json") && Catch::Contains(c.expected));
+      CHECK_THAT(message,
+                 Catch::Contains("bad.json") && Catch::Contains(c.expected) && !Catch::Contains("json.exception"));
     }
   }
 }

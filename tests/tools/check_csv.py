@@ -20,22 +20,37 @@ def neutralised(value):
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
-def expected_rows(snapshot):
+def version_shown(drv):
+    """A Linux driver built into the kernel reads "built into kernel MAJOR.MINOR"."""
+    version = drv.get("version", "")
+    if drv.get("provider") == "Linux kernel" and not drv.get("module") and version:
+        major, _, rest = version.partition(".")
+        minor = ""
+        for ch in rest:
+            if not ch.isdigit():
+                break
+            minor += ch
+        return "built into kernel " + major + ("." + minor if rest else "")
+    return version
+
+
+def expected_rows(snapshot, tool_version):
     rows = []
+    machine = snapshot.get("machine", {})
     for d in snapshot["devices"]:
         drv = d["driver"] or {}
         name = drv.get("inf") or drv.get("module") or drv.get("service") or ""
         if not d["present"]:
             status = "not present"
         elif d["problem_code"]:
-            status = "problem %d" % d["problem_code"]
+            status = "Code %d: " % d["problem_code"]  # then Device Manager's words, checked by prefix
         elif not d["driver"]:
             status = "no driver"
         else:
             status = "OK"
-        row = [d["description"], d["class"], d["manufacturer"], d["bus"], d["instance_id"],
+        row = [machine.get("hostname", ""), machine.get("captured_at", ""), tool_version, d["description"], d["class"], d["manufacturer"], d["bus"], d["instance_id"],
                "; ".join(d["hardware_ids"]), "; ".join(d["compatible_ids"]), drv.get("provider", ""),
-               drv.get("version", ""), drv.get("date", ""), name, drv.get("service", ""), drv.get("signer", ""),
+               version_shown(drv), drv.get("date", ""), name, drv.get("service", ""), drv.get("signer", ""),
                status, str(d["problem_code"]), "yes" if d["present"] else "no", d.get("location", ""),
                d.get("firmware_version", "")]
         rows.append([neutralised(c) for c in row])
@@ -58,12 +73,16 @@ def check(raw, expected, excel):
     if not text.endswith("\r\n"):
         failures.append("the file does not end with CRLF")
     rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
-    if rows[0][:3] != ["description", "class", "manufacturer"]:
+    if rows[0][:6] != ["machine", "captured_at", "tool_version", "description", "class", "manufacturer"]:
         failures.append("unexpected header %r" % rows[0])
     body = rows[1:]
     if len(body) != len(expected):
         failures.append("%d rows, wanted %d" % (len(body), len(expected)))
+    status = rows[0].index("status")
     for i, (got, want) in enumerate(zip(body, expected)):
+        if want[status].startswith("Code ") and got[status].startswith(want[status]) and \
+                len(got[status]) > len(want[status]):
+            want = want[:status] + [got[status]] + want[status + 1:]
         if got != want:
             for col, (g, w) in enumerate(zip(got, want)):
                 if g != w:
@@ -83,8 +102,10 @@ def check(raw, expected, excel):
 
 def main():
     drvaudit, snapshot_path = sys.argv[1], sys.argv[2]
+    tool_version = subprocess.run([drvaudit, "--version"], check=True, capture_output=True,
+                                  text=True).stdout.split()[-1]
     with open(snapshot_path, encoding="utf-8") as f:
-        expected = expected_rows(json.load(f))
+        expected = expected_rows(json.load(f), tool_version)
     failures = []
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "inventory.csv")

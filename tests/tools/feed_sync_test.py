@@ -52,7 +52,7 @@ def search_facts(state, hwid):
     if out.returncode != 0:
         return None
     return sorted((e["inf"], e["driver_ver"], e["section"], e["hardware_id"], tuple(e["compatible_ids"]), e["feature_score"],
-                   e["signature"], e["models_section"], e["arch"], e["description"]) for e in json.loads(out.stdout))
+                   e["signature"], e["models_section"], e["arch"], e["description"]) for e in json.loads(out.stdout)["lines"])
 
 
 class FaultHandler(http.server.BaseHTTPRequestHandler):
@@ -165,7 +165,7 @@ def main():
         ids.discard("")
         same = all(search_facts(client, i) == search_facts(reference, i) for i in sorted(ids))
         check(same and len(ids) > 10, "every ID in the feed (%d) gives the same search results as indexing the folder" % len(ids))
-        sources = json.loads(run(DRVAUDIT, "--state-dir", client, "catalog", "sources", "--format", "json").stdout)
+        sources = json.loads(run(DRVAUDIT, "--state-dir", client, "catalog", "sources", "--format", "json").stdout)["sources"]
         check(sources[0]["status"] == "ok" and sources[0]["packages"] == len(doc["packages"]) and sources[0]["last_indexed"],
               "catalog sources shows the last sync, its status and the package count")
 

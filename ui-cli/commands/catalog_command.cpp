@@ -42,7 +42,7 @@ struct CatalogOptions {
   std::string target_os;  // "" = the running Windows, or 10.0.22631 elsewhere
   std::string arch;
   std::string id;
-  std::string format = "table";
+  ReportOptions report;
 };
 
 void warn_target_ignored(const std::string& command, const std::string& target_os, const std::string& arch) {
@@ -87,44 +87,65 @@ ExitCode run_sources(const GlobalOptions& globals, const CatalogOptions& options
   AppContext context(globals);
   const catalog::Store store(context.catalog_file(), catalog::Store::Mode::read_only);
   const auto sources = store.sources();
-  if (options.format == "json") {
-    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  const auto format = options.report.chosen_format();
+  if (format == "json") {
+    nlohmann::ordered_json out;
+    out["schema"] = "drvaudit-catalog-sources/1";
+    out["catalog"] = context.catalog_file().string();
+    out["sources"] = nlohmann::ordered_json::array();
     for (const auto& s : sources) {
-      out.push_back({{"kind", s.kind},
-                     {"location", s.location},
-                     {"last_indexed", s.last_indexed},
-                     {"status", s.status},
-                     {"files", s.files},
-                     {"packages", s.packages},
-                     {"templates", s.templates},
-                     {"failures", s.failures}});
+      out["sources"].push_back({{"kind", s.kind},
+                                {"location", s.location},
+                                {"last_indexed", s.last_indexed},
+                                {"status", s.status},
+                                {"files", s.files},
+                                {"packages", s.packages},
+                                {"templates", s.templates},
+                                {"failures", s.failures}});
     }
-    write_output(std::nullopt, render::json_text(std::move(out)));
+    write_report(options.report, render::json_text(std::move(out)));
     return ExitCode::ok;
   }
-  std::vector<std::vector<std::string>> rows;
+  std::vector<std::vector<table::Cell>> rows;
   for (const auto& s : sources) {
     rows.push_back({s.kind, s.location, s.last_indexed, s.status, std::to_string(s.packages),
                     std::to_string(s.templates + s.failures)});
   }
   if (rows.empty()) {
-    write_output(std::nullopt, "no catalog sources yet: add one with `drvaudit catalog index DIR`\n");
+    write_report(options.report, "no catalog sources yet: add one with `drvaudit catalog index DIR`\n");
     return ExitCode::ok;
   }
-  write_output(std::nullopt, table::render({{"KIND", 4, 12},
-                                            {"LOCATION", 10, 70},
-                                            {"LAST INDEXED", 10, 20},
-                                            {"STATUS", 2, 10},
-                                            {"PACKAGES", 8, 8},
-                                            {"SKIPPED", 7, 7, true}},
-                                           rows, terminal::width(stdout, 120)));
+  using table::Fit;
+  write_report(options.report, table::render({{"KIND", Fit::whole},
+                                              {"LOCATION", Fit::shrink, 16},
+                                              {"LAST INDEXED", Fit::whole},
+                                              {"STATUS", Fit::shrink, 6},
+                                              {"PACKAGES", Fit::whole},
+                                              {"SKIPPED", Fit::whole, 0, 1}},
+                                             rows, table_layout(globals, options.report)));
   return ExitCode::ok;
 }
 
-ExitCode run_stats(const GlobalOptions& globals, const CatalogOptions&) {
+ExitCode run_stats(const GlobalOptions& globals, const CatalogOptions& options) {
+  const auto format = options.report.chosen_format();
   AppContext context(globals);
   const catalog::Store store(context.catalog_file(), catalog::Store::Mode::read_only);
   const auto s = store.stats();
+  if (format == "json") {
+    nlohmann::ordered_json doc;
+    doc["schema"] = "drvaudit-catalog-stats/1";
+    doc["catalog"] = context.catalog_file().string();
+    doc["sources"] = s.sources;
+    doc["files"] = s.files;
+    doc["templates"] = s.templates;
+    doc["not_usable"] = s.failures;
+    doc["stale"] = s.stale;
+    doc["packages"] = s.packages;
+    doc["models_lines"] = s.models;
+    doc["device_ids"] = s.ids;
+    write_report(options.report, render::json_text(std::move(doc)));
+    return ExitCode::ok;
+  }
   std::string out = "catalog:      " + text::escape_control(context.catalog_file().string()) + "\n";
   out += "sources:      " + std::to_string(s.sources) + "\n";
   out += "INF files:    " + std::to_string(s.files) + " (" + std::to_string(s.templates) + " templates, " +
@@ -133,7 +154,7 @@ ExitCode run_stats(const GlobalOptions& globals, const CatalogOptions&) {
   out += "packages:     " + std::to_string(s.packages) + "\n";
   out += "models lines: " + std::to_string(s.models) + "\n";
   out += "device IDs:   " + std::to_string(s.ids) + "\n";
-  write_output(std::nullopt, out);
+  write_report(options.report, out);
   return ExitCode::ok;
 }
 
@@ -141,33 +162,36 @@ ExitCode run_search(const GlobalOptions& globals, const CatalogOptions& options)
   AppContext context(globals);
   const catalog::Store store(context.catalog_file(), catalog::Store::Mode::read_only);
   const auto entries = store.lookup(options.id);
-  if (options.format == "json") {
-    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  if (options.report.chosen_format() == "json") {
+    nlohmann::ordered_json out;
+    out["schema"] = "drvaudit-catalog-search/1";
+    out["id"] = options.id;
+    out["lines"] = nlohmann::ordered_json::array();
     for (const auto& e : entries) {
-      out.push_back({{"inf", e.inf_name},
-                     {"path", e.path},
-                     {"provider", e.provider},
-                     {"class", e.class_name},
-                     {"driver_date", e.date.to_iso()},
-                     {"driver_version", e.version.to_string()},
-                     {"driver_ver", e.date.to_inf() + ", " + e.version.to_string()},
-                     {"description", e.description},
-                     {"models_section", e.models_section},
-                     {"arch", e.arch},
-                     {"section", e.ddinstall_section},
-                     {"hardware_id", e.hardware_id},
-                     {"compatible_ids", e.compatible_ids},
-                     {"feature_score", e.feature_score},
-                     {"signature", inf::signature_status_name(e.signature.status)},
-                     {"catalog_file", e.signature.catalog_file},
-                     {"signer", e.signature.signer},
-                     {"line", e.line}});
+      out["lines"].push_back({{"inf", e.inf_name},
+                              {"path", e.path},
+                              {"provider", e.provider},
+                              {"class", e.class_name},
+                              {"driver_date", e.date.to_iso()},
+                              {"driver_version", e.version.to_string()},
+                              {"driver_ver", e.date.to_inf() + ", " + e.version.to_string()},
+                              {"description", e.description},
+                              {"models_section", e.models_section},
+                              {"arch", e.arch},
+                              {"section", e.ddinstall_section},
+                              {"hardware_id", e.hardware_id},
+                              {"compatible_ids", e.compatible_ids},
+                              {"feature_score", e.feature_score},
+                              {"signature", inf::signature_status_name(e.signature.status)},
+                              {"catalog_file", e.signature.catalog_file},
+                              {"signer", e.signature.signer},
+                              {"line", e.line}});
     }
-    write_output(std::nullopt, render::json_text(std::move(out)));
+    write_report(options.report, render::json_text(std::move(out)));
     return entries.empty() ? ExitCode::error : ExitCode::ok;
   }
   if (entries.empty()) {
-    std::fprintf(stderr, "drvaudit: no package in the catalog lists %s\n", options.id.c_str());
+    std::fprintf(stderr, "drvaudit: no package in the catalog lists %s\n", text::escape_control(options.id).c_str());
     return ExitCode::error;
   }
   std::string out;
@@ -187,7 +211,7 @@ ExitCode run_search(const GlobalOptions& globals, const CatalogOptions& options)
     for (const auto& c : e.compatible_ids) ids += ", " + c;
     line(ids);
   }
-  write_output(std::nullopt, out);
+  write_report(options.report, out);
   return ExitCode::ok;
 }
 }  // namespace
@@ -288,24 +312,30 @@ void add_catalog(CLI::App& app, const GlobalOptions& globals, ExitCode& exit_cod
 
   CLI::App* index = cmd->add_subcommand("index", "Index the INF files below one or more folders (incremental)");
   index->add_option("folders", options->folders, "Folders with driver packages")
+      ->type_name("DIR")
       ->required()
       ->check(CLI::ExistingDirectory);
-  index->add_option("--target-os", options->target_os, "Ignored (a warning): the catalog serves every Windows version");
-  index->add_option("--arch", options->arch, "Ignored (a warning): the catalog serves every architecture");
+  index->add_option("--target-os", options->target_os, "Ignored (a warning): the catalog serves every Windows version")
+      ->type_name("VERSION");
+  index->add_option("--arch", options->arch, "Ignored (a warning): the catalog serves every architecture")
+      ->type_name("ARCH");
   index->callback([&globals, &exit_code, options] { exit_code = run_index(globals, *options); });
 
   CLI::App* add_source = cmd->add_subcommand("add-source", "Add (or update) a signed feed source");
-  add_source->add_option("url", feed_options->url, "The feed's https:// URL")->required();
-  add_source->add_option("--pubkey", feed_options->pubkey, "The publisher's minisign public key, or its .pub file");
+  add_source->add_option("url", feed_options->url, "The feed's https:// URL")->type_name("URL")->required();
+  add_source->add_option("--pubkey", feed_options->pubkey, "The publisher's minisign public KEY, or its .pub file")
+      ->type_name("KEY");
   add_source->add_flag("--allow-unsigned", feed_options->allow_unsigned,
                        "Accept the feed without a signature (logged; not recommended)");
-  add_source->add_option("--ca-file", feed_options->ca_file, "Trust this CA certificate too (a private CA)")
+  add_source->add_option("--ca-file", feed_options->ca_file, "Trust this CA certificate FILE too (a private CA)")
+      ->type_name("FILE")
       ->check(CLI::ExistingFile);
   add_source->callback([&globals, &exit_code, feed_options] { exit_code = run_add_source(globals, *feed_options); });
 
   CLI::App* sync = cmd->add_subcommand("sync", "Fetch the feed sources (or one) over HTTPS and check their signatures");
-  sync->add_option("source", feed_options->source, "Only this source URL");
-  sync->add_option("--ca-file", feed_options->ca_file, "Trust this CA certificate too (a private CA)")
+  sync->add_option("source", feed_options->source, "Only this source URL")->type_name("URL");
+  sync->add_option("--ca-file", feed_options->ca_file, "Trust this CA certificate FILE too (a private CA)")
+      ->type_name("FILE")
       ->check(CLI::ExistingFile);
   sync->add_option("--timeout", feed_options->timeout,
                    "Give up the whole sync (every source, attempt and retry) after SECONDS")
@@ -316,26 +346,38 @@ void add_catalog(CLI::App& app, const GlobalOptions& globals, ExitCode& exit_cod
 
   CLI::App* export_cmd = cmd->add_subcommand("export", "Build a feed from INF folders (packages zipped next to it)");
   export_cmd->add_option("folders", feed_options->folders, "Folders with driver packages")
+      ->type_name("DIR")
       ->required()
       ->check(CLI::ExistingDirectory);
-  export_cmd->add_option("--out", feed_options->out, "The feed file to write, e.g. www/feed.json")->required();
-  export_cmd->add_option("--base-url", feed_options->base_url, "Make download URLs absolute with this prefix");
-  export_cmd->add_option("--target-os", feed_options->target_os,
-                         "Ignored (a warning): feeds serve every Windows version");
-  export_cmd->add_option("--arch", feed_options->arch, "Ignored (a warning): feeds serve every architecture");
+  export_cmd->add_option("-o,--output,--out", feed_options->out, "The feed FILE to write, e.g. www/feed.json")
+      ->type_name("FILE")
+      ->required();
+  export_cmd->add_option("--base-url", feed_options->base_url, "Make download URLs absolute with this URL prefix")
+      ->type_name("URL");
+  export_cmd
+      ->add_option("--target-os", feed_options->target_os, "Ignored (a warning): feeds serve every Windows version")
+      ->type_name("VERSION");
+  export_cmd->add_option("--arch", feed_options->arch, "Ignored (a warning): feeds serve every architecture")
+      ->type_name("ARCH");
   export_cmd->callback([&globals, &exit_code, feed_options] { exit_code = run_export(globals, *feed_options); });
 
+  options = std::make_shared<CatalogOptions>();
   CLI::App* sources =
       cmd->add_subcommand("sources", "List the catalog's sources with their last index and package counts");
-  sources->add_option("--format", options->format)->check(CLI::IsMember({"table", "json"}))->capture_default_str();
+  add_report_options(*sources, options->report, {"table", "json"});
   sources->callback([&globals, &exit_code, options] { exit_code = run_sources(globals, *options); });
 
+  options = std::make_shared<CatalogOptions>();
   CLI::App* stats = cmd->add_subcommand("stats", "Count the catalog's files, packages, Models lines and device IDs");
+  add_report_options(*stats, options->report, {"text", "json"});
   stats->callback([&globals, &exit_code, options] { exit_code = run_stats(globals, *options); });
 
+  options = std::make_shared<CatalogOptions>();
   CLI::App* search = cmd->add_subcommand("search", "Print every package line that lists a hardware or compatible ID");
-  search->add_option("id", options->id, "A hardware or compatible ID, e.g. 'PCI\\VEN_8086&DEV_06ED'")->required();
-  search->add_option("--format", options->format)->check(CLI::IsMember({"table", "json"}))->capture_default_str();
+  search->add_option("id", options->id, "A hardware or compatible ID, e.g. 'PCI\\VEN_8086&DEV_06ED'")
+      ->type_name("ID")
+      ->required();
+  add_report_options(*search, options->report, {"text", "json"});
   search->callback([&globals, &exit_code, options] { exit_code = run_search(globals, *options); });
 
   add_catalog_views(*cmd, globals, exit_code);

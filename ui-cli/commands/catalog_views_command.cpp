@@ -18,8 +18,7 @@ namespace drvaudit::commands {
 namespace {
 struct ViewOptions {
   std::string target_os, arch, product_type;
-  std::string format = "table";
-  std::optional<std::filesystem::path> output;
+  ReportOptions report;
 };
 
 inf::TargetOs target_of(const ViewOptions& o) {
@@ -51,7 +50,8 @@ ExitCode run_list(const GlobalOptions& globals, const ViewOptions& options) {
     if (catalog::applies_to(e, target)) entries.push_back(e);
   });
   std::string out;
-  if (options.format == "json") {
+  const auto format = options.report.chosen_format();
+  if (format == "json") {
     nlohmann::ordered_json doc;
     doc["schema"] = "drvaudit-catalog-list/1";
     doc["target"] = target.to_string();
@@ -69,7 +69,7 @@ ExitCode run_list(const GlobalOptions& globals, const ViewOptions& options) {
                               {"signature", inf::signature_status_name(e.signature.status)}});
     }
     out = render::json_text(std::move(doc));
-  } else if (options.format == "csv") {
+  } else if (format == "csv") {
     csv::Writer w;
     w.row({"file", "line", "models_section", "description", "install_section", "hardware_id", "compatible_ids",
            "driver_date", "driver_version", "signature"});
@@ -82,23 +82,24 @@ ExitCode run_list(const GlobalOptions& globals, const ViewOptions& options) {
     }
     out = w.text();
   } else {
-    std::vector<std::vector<std::string>> rows;
+    std::vector<std::vector<table::Cell>> rows;
     for (const auto& e : entries) {
       rows.push_back({e.path + ":" + std::to_string(e.line), e.models_section, e.description, e.ddinstall_section,
                       ids_of(e), e.date.to_iso() + " " + e.version.to_string(),
                       std::string(inf::signature_status_name(e.signature.status))});
     }
-    out = table::render({{"FILE:LINE", 12, 60},
-                         {"MODELS SECTION", 8, 30},
-                         {"DESCRIPTION", 8, 40},
-                         {"INSTALL", 6, 30, true},
-                         {"IDS", 10, 60},
-                         {"DRIVERVER", 21, 21},
-                         {"SIGNATURE", 8, 15}},
-                        rows, options.output ? 1000 : terminal::width(stdout, 120));
+    using table::Fit;
+    out = table::render({{"FILE:LINE", Fit::shrink, 16},
+                         {"MODELS SECTION", Fit::shrink, 8, 2},
+                         {"DESCRIPTION", Fit::shrink, 12},
+                         {"INSTALL", Fit::shrink, 8, 1},
+                         {"IDS", Fit::shrink, 12},
+                         {"DRIVERVER", Fit::whole},
+                         {"SIGNATURE", Fit::whole}},
+                        rows, table_layout(globals, options.report));
     out += std::to_string(entries.size()) + " Models lines apply to Windows " + target.to_string() + "\n";
   }
-  write_output(options.output, out);
+  write_report(options.report, out);
   return ExitCode::ok;
 }
 
@@ -124,17 +125,20 @@ ExitCode run_problems(const GlobalOptions& globals, const ViewOptions& options) 
     }
   }
   std::string out;
-  if (options.format == "json") {
-    nlohmann::ordered_json doc = nlohmann::ordered_json::array();
+  const auto format = options.report.chosen_format();
+  if (format == "json") {
+    nlohmann::ordered_json doc;
+    doc["schema"] = "drvaudit-catalog-problems/1";
+    doc["problems"] = nlohmann::ordered_json::array();
     for (const auto& r : rows) {
-      doc.push_back(
+      doc["problems"].push_back(
           {{"file", r.path},
            {"status", r.status},
            {"line", r.line.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(std::stoi(r.line))},
            {"message", r.message}});
     }
     out = render::json_text(std::move(doc));
-  } else if (options.format == "csv") {
+  } else if (format == "csv") {
     csv::Writer w;
     w.row({"file", "status", "line", "message"});
     for (const auto& r : rows) w.row({r.path, r.status, r.line, r.message});
@@ -145,16 +149,10 @@ ExitCode run_problems(const GlobalOptions& globals, const ViewOptions& options) 
              "\n";
     if (rows.empty()) out = "no problems in the indexed files\n";
   }
-  write_output(options.output, out);
+  write_report(options.report, out);
   return ExitCode::ok;
 }
 
-void add_format_options(CLI::App& cmd, ViewOptions& options) {
-  cmd.add_option("--format", options.format, "Output format")
-      ->check(CLI::IsMember({"table", "json", "csv"}))
-      ->capture_default_str();
-  cmd.add_option("-o,--output", options.output, "Write the result to FILE instead of standard output");
-}
 }  // namespace
 
 void add_catalog_views(CLI::App& catalog, const GlobalOptions& globals, ExitCode& exit_code) {
@@ -162,14 +160,17 @@ void add_catalog_views(CLI::App& catalog, const GlobalOptions& globals, ExitCode
   CLI::App* list =
       catalog.add_subcommand("list", "Every Models line that applies to a Windows version and architecture");
   list->add_option("--target-os", options->target_os,
-                   "Windows version MAJOR.MINOR[.BUILD] (default: this one, or 10.0.22631)");
-  list->add_option("--arch", options->arch, "Architecture: x86, amd64 (x64), arm, arm64");
-  list->add_option("--product-type", options->product_type, "workstation, server or domain-controller");
-  add_format_options(*list, *options);
+                   "Windows VERSION MAJOR.MINOR[.BUILD] (default: this one, or 10.0.22631)")
+      ->type_name("VERSION");
+  list->add_option("--arch", options->arch, "Architecture: x86, amd64 (x64, x86_64), arm, arm64")->type_name("ARCH");
+  list->add_option("--product-type", options->product_type, "workstation, server or domain-controller")
+      ->type_name("TYPE");
+  add_report_options(*list, options->report, {"table", "json", "csv"});
   list->callback([&globals, &exit_code, options] { exit_code = run_list(globals, *options); });
 
+  options = std::make_shared<ViewOptions>();
   CLI::App* problems = catalog.add_subcommand("problems", "The problems the index found in every indexed file");
-  add_format_options(*problems, *options);
+  add_report_options(*problems, options->report, {"text", "json", "csv"});
   problems->callback([&globals, &exit_code, options] { exit_code = run_problems(globals, *options); });
 }
 

@@ -1,6 +1,6 @@
 #include <spdlog/spdlog.h>
 
-#include "common/terminal.hpp"
+#include "common/error.hpp"
 #include "scanner/snapshot.hpp"
 #include "ui-cli/commands/commands.hpp"
 #include "ui-cli/output.hpp"
@@ -10,28 +10,29 @@ namespace drvaudit::commands {
 
 namespace {
 struct ScanOptions {
-  std::string format = "table";
-  std::optional<std::filesystem::path> output;
+  ReportOptions report;
   std::optional<std::filesystem::path> save_snapshot;
 };
 
 ExitCode run_scan(const GlobalOptions& globals, const ScanOptions& options) {
+  const std::string format = options.report.chosen_format();
   AppContext context(globals);
-  const Inventory inventory = context.device_source()->scan();
+  const auto inventories = context.inventories();
   if (options.save_snapshot) {
-    snapshot::save(*options.save_snapshot, inventory);
-    spdlog::info("snapshot of {} devices saved to {}", inventory.devices.size(), options.save_snapshot->string());
+    if (inventories.size() != 1) throw UsageError("--save-snapshot saves one machine: give one --snapshot");
+    snapshot::save(*options.save_snapshot, inventories.front());
+    spdlog::info("snapshot of {} devices saved to {}", inventories.front().devices.size(),
+                 options.save_snapshot->string());
   }
   std::string text;
-  if (options.format == "json") {
-    text = snapshot::serialize(inventory);
-  } else if (options.format == "csv") {
-    text = render::inventory_csv(inventory, false);
+  if (format == "json") {
+    text = render::inventory_json(inventories);
+  } else if (format == "csv") {
+    text = render::inventory_csv(inventories, false);
   } else {
-    const int width = options.output ? 120 : terminal::width(stdout, 80);
-    text = render::inventory_table(inventory, width);
+    text = render::inventory_table(inventories, table_layout(globals, options.report));
   }
-  write_output(options.output, text);
+  write_report(options.report, text);
   return ExitCode::ok;
 }
 }  // namespace
@@ -39,12 +40,10 @@ ExitCode run_scan(const GlobalOptions& globals, const ScanOptions& options) {
 void add_scan(CLI::App& app, const GlobalOptions& globals, ExitCode& exit_code) {
   auto options = std::make_shared<ScanOptions>();
   CLI::App* scan = app.add_subcommand("scan", "List every device with its hardware IDs and installed driver");
-  scan->add_option("--format", options->format, "Output format")
-      ->check(CLI::IsMember({"table", "json", "csv"}))
-      ->capture_default_str();
-  scan->add_option("-o,--output", options->output, "Write the result to FILE instead of standard output");
+  add_report_options(*scan, options->report, {"table", "json", "csv"});
   scan->add_option("--save-snapshot", options->save_snapshot,
-                   "Also save the scan as a snapshot FILE (JSON) for later replay");
+                   "Also save the scan as a snapshot FILE (JSON) for later replay")
+      ->type_name("FILE");
   scan->callback([&globals, &exit_code, options] { exit_code = run_scan(globals, *options); });
 }
 

@@ -1,22 +1,44 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
-// A plain-text table that fits a terminal width: columns shrink down to their minimum, optional
-// columns are dropped when even that does not fit, and cut text ends in "…".
+// A plain-text table laid out for its reader. What a user came for (a version, a date, a verdict)
+// is never cut: descriptions shrink first and sentences wrap inside their cell, then low-value
+// columns are dropped, and when even that does not fit each row becomes a short block of
+// "TITLE: value" lines. Without a width limit (a
+// file, a pipe, --wide) nothing is cut at all.
 namespace drvaudit::table {
+
+enum class Color { none, green, yellow, red };
+
+struct Cell {
+  std::string text;
+  Color color = Color::none;
+  Cell(std::string t, Color c = Color::none) : text(std::move(t)), color(c) {}
+  Cell(const char* t) : text(t) {}
+};
+
+enum class Fit {
+  shrink,  // may be cut with "…", down to min_width
+  whole,   // never cut
+  wrap,    // never cut, but words may go on the next line, down to min_width (or the longest word)
+};
 
 struct Column {
   std::string title;
-  int min_width = 4;
-  int max_width = 60;
-  bool optional = false;  // dropped first when the width is short
+  Fit fit = Fit::shrink;
+  int min_width = 8;
+  int drop_order = 0;  // 0: always shown; otherwise the highest number is dropped first
 };
 
-std::size_t display_width(const std::string& utf8);
-std::string fit(const std::string& utf8, std::size_t width);  // cut with "…" or pad with spaces
+struct Layout {
+  std::optional<int> width;  // columns available; nullopt = no limit
+  bool color = false;        // ANSI colours for coloured cells (a terminal only)
+};
 
-std::string render(const std::vector<Column>& columns, const std::vector<std::vector<std::string>>& rows, int width);
+std::string render(const std::vector<Column>& columns, const std::vector<std::vector<Cell>>& rows,
+                   const Layout& layout);
 
 }  // namespace drvaudit::table

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <fstream>
+#include <optional>
 #include <system_error>
 
 #include "catalog/signature_check.hpp"
@@ -51,8 +52,21 @@ IndexReport index_folder(Store& store, const fs::path& folder_in, const IndexOpt
   });
   report.files = files.size();
 
-  sqlite::Transaction tx(store.database());
+  std::optional<sqlite::Transaction> tx(std::in_place, store.database());
   const auto source_id = store.ensure_source("inf-folder", folder.string());
+  std::size_t in_batch = 0;
+  auto batch_started = std::chrono::steady_clock::now();
+  // Ends the open batch when it is full or old enough (or when asked to), and starts the next one.
+  auto commit_batch = [&](bool force) {
+    if (!force && in_batch < options.batch_files &&
+        std::chrono::steady_clock::now() - batch_started < options.batch_time)
+      return;
+    tx->commit();
+    ++report.batches;
+    tx.emplace(store.database());
+    in_batch = 0;
+    batch_started = std::chrono::steady_clock::now();
+  };
 
   // Both lists are in byte order of their paths: a merge walk pairs them without a hash table.
   const auto known = store.files_of(source_id);
@@ -63,6 +77,10 @@ IndexReport index_folder(Store& store, const fs::path& folder_in, const IndexOpt
   std::string bytes;
   CatalogFinder catalogs;
   for (const auto& [path, stamp] : files) {
+    if (options.stop_requested && options.stop_requested()) {
+      report.interrupted = true;
+      break;
+    }
     const std::int64_t size = stamp.size;
     const std::int64_t mtime = stamp.mtime_ns;
     while (next_known < known.size() && known[next_known].first < path)
@@ -104,6 +122,7 @@ IndexReport index_folder(Store& store, const fs::path& folder_in, const IndexOpt
         row.sha256 = hash::sha256_hex(bytes);
         if (record->sha256 == row.sha256 && catalogs_unchanged()) {
           store.touch_file(record->id, size, mtime);
+          ++in_batch;
           ++report.unchanged;
           if (options.progress) options.progress(++done, files.size(), path);
           continue;
@@ -142,17 +161,21 @@ IndexReport index_folder(Store& store, const fs::path& folder_in, const IndexOpt
     location.inf_path = file.filename().string();
     store.put_file(was_known, source_id, path, row, package ? &*package : nullptr, &location);
     (was_known ? report.updated : report.added)++;
+    ++in_batch;
     if (options.progress) options.progress(++done, files.size(), path);
+    commit_batch(false);
   }
-  while (next_known < known.size()) vanished.push_back(known[next_known++].second.id);
-  for (const auto id : vanished) {
-    store.remove_file(id);
-    ++report.removed;
+  report.done = done;
+  if (!report.interrupted) {
+    // Only a whole walk knows which files are gone; an interrupted one leaves that to the next run.
+    while (next_known < known.size()) vanished.push_back(known[next_known++].second.id);
+    for (const auto id : vanished) {
+      store.remove_file(id);
+      ++report.removed;
+    }
+    if (report.changed()) store.record_source_result(source_id, "ok", utc_now_iso8601());
   }
-  if (report.changed()) {
-    store.record_source_result(source_id, "ok", utc_now_iso8601());
-  }
-  tx.commit();
+  commit_batch(true);
   return report;
 }
 

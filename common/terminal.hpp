@@ -11,5 +11,8 @@ bool is_terminal(std::FILE* stream);
 int width(std::FILE* stream, int fallback = 80);
 // Colour only on a terminal, and never when NO_COLOR is set (no-color.org) or TERM=dumb.
 bool use_color(std::FILE* stream);
+// Whether the terminal behind stream interprets ANSI/VT sequences (colours, erase line). Windows:
+// only a console with ENABLE_VIRTUAL_TERMINAL_PROCESSING on.
+bool supports_vt(std::FILE* stream);
 
 }  // namespace drvaudit::terminal

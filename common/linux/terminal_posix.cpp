@@ -22,4 +22,9 @@ bool use_color(std::FILE* stream) {
   return is_terminal(stream);
 }
 
+bool supports_vt(std::FILE* stream) {
+  if (const char* term = std::getenv("TERM"); term && std::strcmp(term, "dumb") == 0) return false;
+  return is_terminal(stream);
+}
+
 }  // namespace drvaudit::terminal

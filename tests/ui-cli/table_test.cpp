@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "ui-cli/progress.hpp"
 #include "ui-cli/render/audit_render.hpp"
 #include "ui-cli/render/display_width.hpp"
 #include "ui-cli/render/table.hpp"
@@ -169,4 +170,22 @@ TEST_CASE("verdict words: Device Manager's text for a problem nothing fixes") {
   CHECK(drvaudit::render::verdict_cell(report.devices[1]).color == table::Color::green);
   CHECK(drvaudit::render::verdict_cell(report.devices[2]).text == "Code 28: drivers not installed");
   CHECK(drvaudit::render::verdict_cell(report.devices[2]).color == table::Color::red);
+}
+
+TEST_CASE("the progress line fits every width with percent, count, rate and ETA as room allows") {
+  const std::string label = "indexing DriverStore";
+  for (int width : {20, 40, 60, 80, 120, 200}) {
+    INFO(width);
+    const auto line = drvaudit::ProgressBar::line(label, "files", 421, 2000, 350, width);
+    CHECK(display::width(line) < static_cast<std::size_t>(width));  // the last column stays free
+    CHECK_THAT(line, Catch::Contains("21%"));
+    if (width >= 60) CHECK_THAT(line, Catch::Contains("[") && Catch::Contains("421/2000 350 files/s ETA 0:05"));
+  }
+  CHECK_THAT(drvaudit::ProgressBar::line(label, "files", 0, 0, 0, 80), Catch::Contains("listing files"));
+  // A wide (CJK) folder name is cut by columns, never split.
+  const auto cjk = drvaudit::ProgressBar::line(
+      "indexing \xE3\x83\x89\xE3\x83\xA9\xE3\x82\xA4\xE3\x83\x90"
+      "\xE3\x83\xBC\xE3\x83\x95\xE3\x82\xA9\xE3\x83\xAB\xE3\x83\x80",
+      "files", 5, 10, 1, 30);
+  CHECK(display::width(cjk) < 30);
 }

@@ -16,6 +16,7 @@
 #include "catalog/ranking.hpp"
 #include "common/terminal.hpp"
 #include "ui-cli/commands/commands.hpp"
+#include "ui-cli/console.hpp"
 #include "ui-cli/output.hpp"
 #include "ui-cli/progress.hpp"
 #include "ui-cli/render/json_output.hpp"
@@ -57,21 +58,31 @@ ExitCode run_index(const GlobalOptions& globals, const CatalogOptions& options) 
   AppContext context(globals);
   warn_target_ignored("index", options.target_os, options.arch);
   catalog::Store store(context.catalog_file(), catalog::Store::Mode::read_write);
+  const console::InterruptRequest interrupt;
   for (const auto& folder : options.folders) {
-    ProgressBar progress("indexing " + folder.filename().string());
+    const auto name = std::filesystem::absolute(folder).lexically_normal().filename();
+    ProgressBar progress("indexing " + (name.empty() ? folder : name).string(), "files");
     catalog::IndexOptions index_options;
     index_options.progress = [&](std::size_t done, std::size_t total, const std::string&) {
       progress.update(done, total);
     };
+    index_options.stop_requested = [&] { return interrupt.requested(); };
     const auto report = catalog::index_folder(store, folder, index_options);
     progress.finish();
+    if (report.interrupted) {
+      std::printf(
+          "%s: interrupted after %zu of %zu INF files: the %zu added and %zu updated are kept in the catalog; run the "
+          "same command again to go on from there\n",
+          text::escape_control(report.folder).c_str(), report.done, report.files, report.added, report.updated);
+      return ExitCode::interrupted;
+    }
     for (const auto& [path, why] : report.problems) spdlog::info("{}: {}", path, why);
     for (const auto& warning : report.warnings) spdlog::info("{}", warning);
     std::printf(
         "%s: %zu INF files: %zu added, %zu updated, %zu removed, %zu unchanged; %zu packages indexed, %zu templates, "
         "%zu not usable\n",
-        report.folder.c_str(), report.files, report.added, report.updated, report.removed, report.unchanged,
-        report.packages, report.templates, report.failures);
+        text::escape_control(report.folder).c_str(), report.files, report.added, report.updated, report.removed,
+        report.unchanged, report.packages, report.templates, report.failures);
     if (!report.warnings.empty() || !report.problems.empty()) {
       std::printf(
           "  %zu problems in indexed packages, %zu files not indexed: `drvaudit catalog problems` lists them with file "
@@ -266,7 +277,7 @@ ExitCode run_sync(const GlobalOptions& globals, const FeedOptions& options) {
   // One deadline for the whole sync: a slow server must not hold a scheduled audit for long.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(options.timeout);
   for (const auto& source : sources) {
-    ProgressBar progress("syncing");
+    ProgressBar progress("syncing", "bytes");
     catalog::SyncOptions sync_options;
     sync_options.ca_file = options.ca_file;
     sync_options.deadline = deadline;

@@ -104,8 +104,11 @@ std::string explain(const DeviceAudit& a) {
   } else {
     const auto& drv = in.driver;
     const std::string name = shown(!drv.inf.empty() ? drv.inf : !drv.service.empty() ? drv.service : "a driver");
-    out += name + (drv.provider.empty() ? "" : " from " + shown(drv.provider)) + ", version " +
-           (drv.version.empty() ? "unknown" : shown(drv.version)) + ", date " + date_or_unknown(drv.date);
+    const std::string version = version_text(drv) == drv.version
+                                    ? (drv.version.empty() ? "unknown" : shown(drv.version))
+                                    : shown(version_text(drv)) + " (release " + shown(drv.version) + ")";
+    out += name + (drv.provider.empty() ? "" : " from " + shown(drv.provider)) + ", version " + version + ", date " +
+           date_or_unknown(drv.date);
     if (!drv.section.empty()) out += ", section " + shown(drv.section);
     if (!drv.matching_id.empty()) out += ", matched " + shown(drv.matching_id);
     out += "\n";

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/process.hpp"
+#include "scanner/device.hpp"
 #include "tests/support/temp_dir.hpp"
 
 using drvaudit::test::TempDir;
@@ -239,3 +240,45 @@ TEST_CASE("cli habits: exit codes: nothing checked is never clean, problem devic
   // The Code 28 device the catalog can fix is an update, not attention.
   CHECK(drvaudit_run(state, {"--snapshot", kLaptop, "audit", "--explain", "06CB"}).exit_code == 10);
 }
+
+TEST_CASE("cli habits: a built-in Linux driver reads 'built into kernel MAJOR.MINOR'") {
+  drvaudit::InstalledDriver builtin;
+  builtin.provider = "Linux kernel";
+  builtin.service = "virtio_net";
+  builtin.version = "6.1.0-18-amd64";
+  CHECK(drvaudit::version_text(builtin) == "built into kernel 6.1");
+  builtin.version = "6.18.0";
+  CHECK(drvaudit::version_text(builtin) == "built into kernel 6.18");
+  auto module = builtin;
+  module.module = "virtio_net";
+  module.version = "1.0.0";
+  CHECK(drvaudit::version_text(module) == "1.0.0");
+  drvaudit::InstalledDriver windows;
+  windows.inf = "oem3.inf";
+  windows.version = "31.0.101.4502";
+  CHECK(drvaudit::version_text(windows) == "31.0.101.4502");
+}
+
+#ifndef _WIN32
+TEST_CASE("cli habits: a Linux audit speaks of Linux, and of kernel modules only when modules.alias was read") {
+  TempDir state;
+  const std::string tree = std::string(DRVAUDIT_TEST_SOURCE_DIR) + "/tests/corpora/sysfs/fwupd-src-tests-sys/sys";
+  const auto plain = drvaudit_run(state, {"--sysfs-root", tree, "audit", "--wide"});
+  REQUIRE(plain.exit_code == 0);
+  CHECK_THAT(plain.out, !Catch::Contains("Windows 10.0") && !Catch::Contains("catalog evaluated for Windows"));
+  CHECK_THAT(plain.out, Catch::Contains("Linux kernel drivers; no modules.alias was read"));
+  CHECK_THAT(plain.out, !Catch::Contains("no kernel module matches"));
+  const auto json = nlohmann::json::parse(drvaudit_run(state, {"--sysfs-root", tree, "audit", "--json"}).out);
+  CHECK(json["platform"] == "linux");
+  for (const auto& d : json["devices"]) {
+    if (d["installed"].is_null()) CHECK_THAT(d["reason"].get<std::string>(), Catch::Contains("were not checked"));
+  }
+
+  // With a modules.alias (one alias that matches nothing here), unbound devices are checked against it.
+  const auto alias = state.path() / "modules.alias";
+  drvaudit::test::write_file(alias, "alias pci:v0000FFFFd0000FFFFsv*sd*bc*sc*i* nothing_here\n");
+  const auto with_alias =
+      drvaudit_run(state, {"--sysfs-root", tree, "audit", "--wide", "--modules-alias", alias.string()});
+  CHECK_THAT(with_alias.out, Catch::Contains("kernel modules from " + alias.string()));
+}
+#endif

@@ -37,44 +37,40 @@ if(NOT WIN32)
   find_package(LibArchive REQUIRED)
 endif()
 
-# libsodium ships no CMake config on Debian; pkg-config is the portable way to find it.
-find_package(sodium CONFIG QUIET)
-if(TARGET unofficial-sodium::sodium)
-  add_library(drvaudit::sodium ALIAS unofficial-sodium::sodium)
-elseif(TARGET sodium)
-  add_library(drvaudit::sodium ALIAS sodium)
-elseif(DRVAUDIT_WINDOWS_DEPS)
-  add_library(drvaudit_sodium STATIC IMPORTED)
-  set_target_properties(drvaudit_sodium PROPERTIES IMPORTED_LOCATION "${DRVAUDIT_WINDOWS_DEPS}/lib/libsodium.a"
-                                                   INTERFACE_INCLUDE_DIRECTORIES "${DRVAUDIT_WINDOWS_DEPS}/include"
-                                                   INTERFACE_COMPILE_DEFINITIONS SODIUM_STATIC)
-  add_library(drvaudit::sodium ALIAS drvaudit_sodium)
-else()
-  pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
-  add_library(drvaudit_sodium INTERFACE)
-  target_link_libraries(drvaudit_sodium INTERFACE PkgConfig::SODIUM)
-  add_library(drvaudit::sodium ALIAS drvaudit_sodium)
-endif()
+# A compiled library that Debian ships with a pkg-config file only, vcpkg with a CMake config, and the
+# MinGW cross build as a static archive in DRVAUDIT_WINDOWS_DEPS: found the same way everywhere, as
+# drvaudit::NAME.
+#   drvaudit_find_library(NAME PACKAGE <config package> TARGETS <config targets> PKG_CONFIG <module>
+#                         STATIC_DEFINE <definition a static Windows archive needs>)
+function(drvaudit_find_library name)
+  cmake_parse_arguments(arg "" "PACKAGE;PKG_CONFIG;STATIC_DEFINE" "TARGETS" ${ARGN})
+  find_package(${arg_PACKAGE} CONFIG QUIET)
+  foreach(target IN LISTS arg_TARGETS)
+    if(TARGET ${target})
+      add_library(drvaudit::${name} ALIAS ${target})
+      return()
+    endif()
+  endforeach()
+  if(DRVAUDIT_WINDOWS_DEPS)
+    add_library(drvaudit_${name} STATIC IMPORTED GLOBAL)
+    set_target_properties(drvaudit_${name} PROPERTIES
+      IMPORTED_LOCATION "${DRVAUDIT_WINDOWS_DEPS}/lib/lib${name}.a"
+      INTERFACE_INCLUDE_DIRECTORIES "${DRVAUDIT_WINDOWS_DEPS}/include"
+      INTERFACE_COMPILE_DEFINITIONS ${arg_STATIC_DEFINE})
+  else()
+    string(TOUPPER ${name} prefix)
+    pkg_check_modules(${prefix} REQUIRED IMPORTED_TARGET GLOBAL ${arg_PKG_CONFIG})
+    add_library(drvaudit_${name} INTERFACE)
+    target_link_libraries(drvaudit_${name} INTERFACE PkgConfig::${prefix})
+  endif()
+  add_library(drvaudit::${name} ALIAS drvaudit_${name})
+endfunction()
 
-# utf8proc: display widths (East Asian wide, emoji, combining marks) for tables. Debian ships only
-# a pkg-config file; vcpkg ships a CMake config.
-find_package(utf8proc CONFIG QUIET)
-if(TARGET utf8proc::utf8proc)
-  add_library(drvaudit::utf8proc ALIAS utf8proc::utf8proc)
-elseif(TARGET utf8proc)
-  add_library(drvaudit::utf8proc ALIAS utf8proc)
-elseif(DRVAUDIT_WINDOWS_DEPS)
-  add_library(drvaudit_utf8proc STATIC IMPORTED)
-  set_target_properties(drvaudit_utf8proc PROPERTIES IMPORTED_LOCATION "${DRVAUDIT_WINDOWS_DEPS}/lib/libutf8proc.a"
-                                                     INTERFACE_INCLUDE_DIRECTORIES "${DRVAUDIT_WINDOWS_DEPS}/include"
-                                                     INTERFACE_COMPILE_DEFINITIONS UTF8PROC_STATIC)
-  add_library(drvaudit::utf8proc ALIAS drvaudit_utf8proc)
-else()
-  pkg_check_modules(UTF8PROC REQUIRED IMPORTED_TARGET libutf8proc)
-  add_library(drvaudit_utf8proc INTERFACE)
-  target_link_libraries(drvaudit_utf8proc INTERFACE PkgConfig::UTF8PROC)
-  add_library(drvaudit::utf8proc ALIAS drvaudit_utf8proc)
-endif()
+drvaudit_find_library(sodium PACKAGE sodium TARGETS unofficial-sodium::sodium sodium PKG_CONFIG libsodium
+                      STATIC_DEFINE SODIUM_STATIC)
+# utf8proc: display widths (East Asian wide, emoji, combining marks) for tables.
+drvaudit_find_library(utf8proc PACKAGE utf8proc TARGETS utf8proc::utf8proc utf8proc PKG_CONFIG libutf8proc
+                      STATIC_DEFINE UTF8PROC_STATIC)
 
 if(DRVAUDIT_BUILD_TESTS)
   if(DRVAUDIT_WINDOWS_DEPS)

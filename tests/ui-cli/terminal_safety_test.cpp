@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <cstring>
+
 #include <nlohmann/json.hpp>
 
 #include "common/process.hpp"
@@ -97,7 +99,12 @@ TEST_CASE("terminal safety: a hostile device name reaches no text renderer raw, 
        std::vector<std::vector<std::string>>{{"--snapshot", snapshot, "scan"},
                                              {"--snapshot", snapshot, "audit"},
                                              {"--snapshot", snapshot, "audit", "--explain", "Evil"},
-                                             {"--snapshot", snapshot, "-v", "audit", "--category", "USB" + kHostile}}) {
+                                             {"--snapshot", snapshot, "-v", "audit", "--category", "USB" + kHostile},
+                                             // every table layout: cut cells, blocks, several machines
+                                             {"--snapshot", snapshot, "scan", "--width", "60"},
+                                             {"--snapshot", snapshot, "audit", "--width", "20"},
+                                             {"--snapshot", snapshot, snapshot, "audit", "--wide"},
+                                             {"--snapshot", snapshot, snapshot, "scan", "--width", "40"}}) {
     const auto r = run(state, args);
     std::string joined;
     for (const auto& a : args) joined += a + " ";
@@ -105,6 +112,14 @@ TEST_CASE("terminal safety: a hostile device name reaches no text renderer raw, 
     check_terminal_safe(r.err, joined + "(stderr)");
     CHECK(r.exit_code != -1);
   }
+  // Colours: drvaudit's own SGR codes are the only escapes left.
+  auto coloured = run(state, {"--snapshot", snapshot, "audit", "--width", "60", "--color", "always"}).out;
+  for (const char* own : {"\x1b[32m", "\x1b[33m", "\x1b[31m", "\x1b[0m"}) {
+    for (auto at = coloured.find(own); at != std::string::npos; at = coloured.find(own))
+      coloured.erase(at, std::strlen(own));
+  }
+  check_terminal_safe(coloured, "audit --color always, without its own colour codes");
+
   const auto table = run(state, {"--snapshot", snapshot, "scan"});
   CHECK_THAT(table.out, Catch::Contains("Evil\\x1b]0;pwned\\x07"));
 

@@ -1,8 +1,10 @@
 #include "scanner/snapshot.hpp"
 
+#include <cerrno>
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <system_error>
 
 #include "common/atomic_file.hpp"
 #include "common/error.hpp"
@@ -302,8 +304,11 @@ Inventory load(const std::filesystem::path& file) {
   if (const auto size = std::filesystem::file_size(file, ec); !ec && size > kMaxSnapshotBytes)
     throw ParseError("snapshot " + file.string() + ": larger than " + std::to_string(kMaxSnapshotBytes >> 20) +
                      " MiB; a snapshot of a machine is a few hundred KiB");
+  errno = 0;
   std::ifstream in(file, std::ios::binary);
-  if (!in) throw Error("cannot read snapshot " + file.string());
+  // The reason the OS gave: "No such file or directory", "Permission denied", "Is a directory".
+  if (!in)
+    throw Error("cannot read snapshot " + file.string() + (errno ? ": " + std::generic_category().message(errno) : ""));
   // One copy of the file in memory, read in place (a stringstream would hold two).
   std::string content;
   char buffer[1 << 16];

@@ -133,6 +133,34 @@ def tmux_run(checks, drvaudit, state, tree, work):
     return int(match.group(3)) if match else 0
 
 
+def tmux_dumb_terminal(checks, drvaudit, state, tree, work):
+    """TERM=dumb (no VT sequences): the bar overwrites itself with spaces, never with an escape."""
+    socket = "drvaudit-dumb-%d" % os.getpid()
+    tmux = ["tmux", "-L", socket, "-f", "/dev/null"]
+    raw_log = os.path.join(work, "dumb.raw")
+    done_file = os.path.join(work, "dumb.done")
+    subprocess.run(tmux + ["new-session", "-d", "-x", "60", "-y", "15", "env -i PATH=/usr/bin:/bin TERM=dumb "
+                           "HOME=%s bash --norc --noprofile" % work], check=True)
+    try:
+        subprocess.run(tmux + ["pipe-pane", "-o", "cat >> %s" % raw_log], check=True)
+        command = "%s --state-dir %s catalog index %s; echo $? > %s" % (drvaudit, state, tree, done_file)
+        subprocess.run(tmux + ["send-keys", command, "Enter"], check=True)
+        deadline = time.time() + 120
+        while not os.path.exists(done_file) and time.time() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.2)
+    finally:
+        subprocess.run(tmux + ["kill-server"], capture_output=True)
+    raw = open(raw_log, "rb").read().decode("utf-8", errors="replace")
+    # From the first frame to drvaudit's last line: the shell's own prompt is not ours.
+    ours = raw[raw.find("indexing"):] if "indexing" in raw else ""
+    ours = ours[:ours.find("catalog: ")] if "catalog: " in ours else ours
+    frames = [p for line in ours.split("\n") for p in line.split("\r") if "indexing" in p]
+    checks.check(len(frames) >= 2, "TERM=dumb: only %d progress frames" % len(frames))
+    checks.check("\x1b" not in ours, "TERM=dumb: the bar wrote an escape sequence: %r" % ours[:200])
+    checks.check(all(width(f) < 60 for f in frames), "TERM=dumb: a frame is wider than the pane")
+
+
 def main():
     drvaudit = os.path.abspath(sys.argv[1])
     trials = int(sys.argv[2]) if len(sys.argv) > 2 else int(os.environ.get("DRVAUDIT_KILL_TRIALS", "100"))
@@ -157,6 +185,9 @@ def main():
             problems, held = catalog_facts(os.path.join(state, "catalog.db"))
             checks.check(not problems and len(held) == 2000, "after the resumed index: %d files, %s" %
                          (len(held), problems[:3]))
+            dumb_state = os.path.join(work, "dumb-state")
+            os.makedirs(dumb_state)
+            tmux_dumb_terminal(checks, drvaudit, dumb_state, tree, work)
         else:
             checks.check(False, "tmux is not installed (scripts/setup installs it)")
 

@@ -125,9 +125,15 @@ TEST_CASE("audit tables at 40, 60, 80, 120 columns and unlimited: versions, date
   CHECK(lines_of(sixty.substr(0, sixty.find("\n\n"))).size() == 5);
   CHECK_THAT(sixty, !Catch::Contains("CLASS"));
   CHECK_THAT(sixty, Catch::Contains("DEVICE"));
-  // CLASS goes before the INF names do.
-  const auto eighty = drvaudit::render::audit_table(reports, {80, false});
-  if (eighty.find("CLASS") != std::string::npos) CHECK_THAT(eighty, Catch::Contains("BEST INF"));
+  // CLASS goes before the INF names do, and the description keeps 20 columns while anything can
+  // still be dropped.
+  const auto wide = drvaudit::render::audit_table(reports, {std::nullopt, false});
+  const auto full_width = display::width(lines_of(wide).front());
+  // One column narrower than the description at 20 and the INF names at 8 allow.
+  const int short_by = (52 - 20) + (16 - 8) + 1;
+  const auto one_short = drvaudit::render::audit_table(reports, {static_cast<int>(full_width) - short_by, false});
+  CHECK_THAT(one_short, !Catch::Contains("CLASS") && Catch::Contains("BEST INF") && Catch::Contains("DRIVER"));
+  CHECK_THAT(one_short, Catch::Contains("Intel(R) UHD Graphi"));
 }
 
 TEST_CASE("a table that cannot fit becomes blocks: each value whole on its own line") {

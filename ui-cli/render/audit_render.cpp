@@ -95,7 +95,8 @@ std::string summary_words(const AuditReport& report) {
     out += (out.empty() ? "" : ", ") + std::to_string(count) + " " + words;
   }
   if (out.empty()) return "no devices";
-  if (const auto n = attention_count(report)) out += "; " + std::to_string(n) + " need attention";
+  if (const auto n = attention_count(report))
+    out += "; " + std::to_string(n) + (n == 1 ? " needs attention" : " need attention");
   return out;
 }
 
@@ -189,10 +190,10 @@ std::string audit_table(const std::vector<AuditReport>& reports, const table::La
   const bool many = reports.size() > 1;
   std::vector<table::Column> columns;
   if (many) columns.push_back({"MACHINE", Fit::shrink, 8, 0});
-  const std::vector<table::Column> common = {{"DEVICE", Fit::shrink, 10, 0}, {"VERDICT", Fit::wrap, 16, 0},
-                                             {"DRIVER", Fit::shrink, 8, 3},  {"INSTALLED", Fit::wrap, 13, 0},
-                                             {"BEST", Fit::whole, 0, 0},     {"BEST INF", Fit::shrink, 8, 2},
-                                             {"CLASS", Fit::whole, 0, 1}};
+  const std::vector<table::Column> common = {{"DEVICE", Fit::shrink, 20, 0, 10}, {"VERDICT", Fit::wrap, 16, 0},
+                                             {"DRIVER", Fit::shrink, 8, 1},      {"INSTALLED", Fit::wrap, 13, 0},
+                                             {"BEST", Fit::whole, 0, 0},         {"BEST INF", Fit::shrink, 8, 2},
+                                             {"CLASS", Fit::whole, 0, 3}};
   columns.insert(columns.end(), common.begin(), common.end());
   std::vector<std::vector<table::Cell>> rows;
   for (const auto& report : reports) {

@@ -99,8 +99,8 @@ std::string inventory_table(const std::vector<Inventory>& inventories, const tab
   std::vector<table::Column> columns;
   if (many) columns.push_back({"MACHINE", Fit::shrink, 8, 0});
   const std::vector<table::Column> common = {
-      {"DEVICE", Fit::shrink, 12, 0}, {"CLASS", Fit::whole, 0, 2},  {"DRIVER", Fit::shrink, 8, 0},
-      {"VERSION", Fit::wrap, 13, 0},  {"STATUS", Fit::wrap, 16, 0}, {"HARDWARE ID", Fit::shrink, 12, 1},
+      {"DEVICE", Fit::shrink, 20, 0, 12}, {"CLASS", Fit::whole, 0, 2},  {"DRIVER", Fit::shrink, 8, 0},
+      {"VERSION", Fit::wrap, 13, 0},      {"STATUS", Fit::wrap, 16, 0}, {"HARDWARE ID", Fit::shrink, 12, 1},
   };
   columns.insert(columns.end(), common.begin(), common.end());
   std::vector<std::vector<table::Cell>> rows;

@@ -92,25 +92,36 @@ std::size_t total_width(const std::vector<std::size_t>& widths, const std::vecto
   return sum + (n ? (n - 1) * kGap : 0);
 }
 
+// How far the columns may give: cut descriptions only (while columns can still be dropped), then
+// also wrap sentences, then squeeze descriptions to their last-resort width.
+enum class Stage { cut, wrap, squeeze };
+
 // Widths for the shown columns within limit, shrinking the shrinkable column with the most room
 // above its minimum; nullopt when even the minimums do not fit.
 std::optional<std::vector<std::size_t>> shrink_to(const std::vector<Column>& columns,
                                                   const std::vector<std::size_t>& natural,
                                                   const std::vector<std::size_t>& longest_words,
-                                                  const std::vector<bool>& shown, std::size_t limit) {
+                                                  const std::vector<bool>& shown, std::size_t limit, Stage stage) {
   auto widths = natural;
   std::vector<std::size_t> floor(columns.size());
   for (std::size_t c = 0; c < columns.size(); ++c) {
-    const auto least = std::max<std::size_t>(static_cast<std::size_t>(columns[c].min_width),
+    const bool squeeze = stage == Stage::squeeze && columns[c].squeeze_width > 0;
+    const int minimum = squeeze ? columns[c].squeeze_width : columns[c].min_width;
+    const auto least = std::max<std::size_t>(static_cast<std::size_t>(minimum),
                                              std::max(display::width(columns[c].title), longest_words[c]));
-    floor[c] = columns[c].fit == Fit::whole ? natural[c] : std::min(natural[c], least);
+    const bool fixed = columns[c].fit == Fit::whole || (columns[c].fit == Fit::wrap && stage == Stage::cut);
+    floor[c] = fixed ? natural[c] : std::min(natural[c], least);
   }
   if (total_width(floor, shown) > limit) return std::nullopt;
   while (total_width(widths, shown) > limit) {
+    // Descriptions (shrink columns) give up room first; a sentence wraps only when they cannot.
     std::size_t pick = columns.size();
-    for (std::size_t c = 0; c < columns.size(); ++c) {
-      if (!shown[c] || widths[c] <= floor[c]) continue;
-      if (pick == columns.size() || widths[c] - floor[c] > widths[pick] - floor[pick]) pick = c;
+    for (const Fit kind : {Fit::shrink, Fit::wrap}) {
+      for (std::size_t c = 0; c < columns.size(); ++c) {
+        if (!shown[c] || columns[c].fit != kind || widths[c] <= floor[c]) continue;
+        if (pick == columns.size() || widths[c] - floor[c] > widths[pick] - floor[pick]) pick = c;
+      }
+      if (pick != columns.size()) break;
     }
     const std::size_t excess = total_width(widths, shown) - limit;
     widths[pick] -= std::min(excess, widths[pick] - floor[pick] > 1 ? (widths[pick] - floor[pick] + 1) / 2 : 1);
@@ -196,10 +207,15 @@ std::string render(const std::vector<Column>& columns, const std::vector<std::ve
     return columns[a].drop_order != columns[b].drop_order ? columns[a].drop_order > columns[b].drop_order : a > b;
   });
   for (std::size_t dropped = 0;; ++dropped) {
-    if (auto widths = shrink_to(columns, p.natural, p.longest, shown, limit))
+    if (auto widths = shrink_to(columns, p.natural, p.longest, shown, limit, Stage::cut))
       return grid(columns, p, shown, *widths, layout.color);
     if (dropped == droppable.size()) break;
     shown[droppable[dropped]] = false;
+  }
+  // Every low-value column is gone: sentences may wrap, then descriptions shrink to their last resort.
+  for (const Stage stage : {Stage::wrap, Stage::squeeze}) {
+    if (auto widths = shrink_to(columns, p.natural, p.longest, shown, limit, stage))
+      return grid(columns, p, shown, *widths, layout.color);
   }
   return blocks(columns, p, limit, layout.color);
 }

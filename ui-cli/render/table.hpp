@@ -29,8 +29,9 @@ enum class Fit {
 struct Column {
   std::string title;
   Fit fit = Fit::shrink;
-  int min_width = 8;
-  int drop_order = 0;  // 0: always shown; otherwise the highest number is dropped first
+  int min_width = 8;      // narrower only once every droppable column is gone (squeeze_width)
+  int drop_order = 0;     // 0: always shown; otherwise the highest number is dropped first
+  int squeeze_width = 0;  // the last resort before blocks; 0: min_width
 };
 
 struct Layout {

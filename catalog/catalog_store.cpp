@@ -261,20 +261,16 @@ Stats Store::stats() const {
   return s;
 }
 
-std::int64_t Store::sections_for(const inf::TargetOs& target) const {
-  // Sections differ in few decorations: grouping keeps this a scan of one small table.
+Store::SectionCounts Store::sections_for(const inf::TargetOs& target) const {
+  // Sections differ in few decorations: grouping keeps this one scan of one small table.
   auto q = db_.prepare("SELECT arch, decoration, line_decorations, count(*) FROM sections GROUP BY 1, 2, 3");
-  std::int64_t total = 0;
+  SectionCounts counts;
   while (q.step()) {
+    counts.all += q.column_int(3);
     if (inf::section_applies(q.column_text(0), q.column_text(1), split_ids(q.column_text(2)), target))
-      total += q.column_int(3);
+      counts.for_target += q.column_int(3);
   }
-  return total;
-}
-
-std::int64_t Store::sections_count() const {
-  auto q = db_.prepare("SELECT count(*) FROM sections");
-  return q.step() ? q.column_int(0) : 0;
+  return counts;
 }
 
 FeedSource Store::add_feed_source(const std::string& url, const std::string& pubkey, bool allow_unsigned,

@@ -154,10 +154,12 @@ class Store {
 
   sqlite::Database& database() { return db_; }
   bool empty() const { return empty_; }
-  // How many Models sections apply to a target: zero means the catalog cannot judge any device of
-  // that Windows version and architecture (the audit's coverage).
-  std::int64_t sections_for(const inf::TargetOs& target) const;
-  std::int64_t sections_count() const;
+  // How many Models sections there are, and how many apply to a target: none that apply means the
+  // catalog cannot judge any device of that Windows version and architecture (the audit's coverage).
+  struct SectionCounts {
+    std::int64_t all = 0, for_target = 0;
+  };
+  SectionCounts sections_for(const inf::TargetOs& target) const;
 
  private:
   std::vector<Entry> read_entries(sqlite::Statement& query) const;

@@ -123,8 +123,11 @@ MachineAudit run_machine_audit(const Inventory& inventory, const MachineAuditOpt
   }
   const catalog::Store store(options.catalog_file, catalog::Store::Mode::read_only);
   out.catalog = store.stats();
-  out.coverage.sections = store.empty() ? 0 : store.sections_count();
-  out.coverage.sections_for_target = store.empty() ? 0 : store.sections_for(out.target);
+  if (!store.empty()) {
+    const auto sections = store.sections_for(out.target);
+    out.coverage.sections = sections.all;
+    out.coverage.sections_for_target = sections.for_target;
+  }
   if (out.catalog.stale > 0) {
     out.warnings.push_back(std::to_string(out.catalog.stale) +
                            " catalog files were indexed by an older drvaudit for one Windows version only: run "

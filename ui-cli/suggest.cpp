@@ -1,6 +1,7 @@
 #include "ui-cli/suggest.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include "common/text.hpp"
 

@@ -85,38 +85,65 @@ def catalog_facts(db_file):
         db.close()
 
 
+class TmuxPane:
+    """A 60x15 tmux pane running a clean bash, its raw output logged by pipe-pane."""
+
+    def __init__(self, work, name, term):
+        self.tmux = ["tmux", "-L", "drvaudit-%s-%d" % (name, os.getpid()), "-f", "/dev/null"]
+        self.raw_log = os.path.join(work, name + ".raw")
+        self.done_file = os.path.join(work, name + ".done")
+        subprocess.run(self.tmux + ["new-session", "-d", "-x", "60", "-y", "15", "env -i PATH=/usr/bin:/bin TERM=%s "
+                                    "HOME=%s bash --norc --noprofile" % (term, work)], check=True)
+        subprocess.run(self.tmux + ["pipe-pane", "-o", "cat >> %s" % self.raw_log], check=True)
+
+    def run(self, command):
+        """Types the command; its exit code lands in done_file."""
+        subprocess.run(self.tmux + ["send-keys", "%s; echo $? > %s" % (command, self.done_file), "Enter"], check=True)
+
+    def finished(self):
+        return os.path.exists(self.done_file)
+
+    def exit_code(self):
+        return open(self.done_file).read().strip() if self.finished() else "none"
+
+    def screen(self):
+        return subprocess.run(self.tmux + ["capture-pane", "-p"], capture_output=True, text=True).stdout
+
+    def send_keys(self, *keys):
+        subprocess.run(self.tmux + ["send-keys", *keys], check=True)
+
+    def raw(self):
+        return open(self.raw_log, "rb").read().decode("utf-8", errors="replace")
+
+    def close(self):
+        subprocess.run(self.tmux + ["kill-server"], capture_output=True)
+
+
 def tmux_run(checks, drvaudit, state, tree, work):
     """Indexes the tree in a 60x15 tmux pane and interrupts it with Ctrl-C when the bar is halfway."""
-    socket = "drvaudit-test-%d" % os.getpid()
-    tmux = ["tmux", "-L", socket, "-f", "/dev/null"]
-    raw_log = os.path.join(work, "pane.raw")
-    done_file = os.path.join(work, "done")
-    subprocess.run(tmux + ["new-session", "-d", "-x", "60", "-y", "15", "env -i PATH=/usr/bin:/bin TERM=xterm "
-                           "HOME=%s bash --norc --noprofile" % work], check=True)
+    pane = TmuxPane(work, "pane", "xterm")
     try:
-        subprocess.run(tmux + ["pipe-pane", "-o", "cat >> %s" % raw_log], check=True)
-        command = "%s --state-dir %s catalog index %s; echo $? > %s" % (drvaudit, state, tree, done_file)
-        subprocess.run(tmux + ["send-keys", command, "Enter"], check=True)
+        pane.run("%s --state-dir %s catalog index %s" % (drvaudit, state, tree))
         screens, interrupted = [], False
         deadline = time.time() + 120
-        while not os.path.exists(done_file) and time.time() < deadline:
-            screen = subprocess.run(tmux + ["capture-pane", "-p"], capture_output=True, text=True).stdout
+        while not pane.finished() and time.time() < deadline:
+            screen = pane.screen()
             screens.append(screen)
             match = re.search(r"(\d+)% +\d+/\d+", screen)
             if not interrupted and match and 20 <= int(match.group(1)) <= 80:
-                subprocess.run(tmux + ["send-keys", "C-c"], check=True)
+                pane.send_keys("C-c")
                 interrupted = True
             time.sleep(0.02)
         time.sleep(0.2)  # pipe-pane's last bytes
-        screens.append(subprocess.run(tmux + ["capture-pane", "-p"], capture_output=True, text=True).stdout)
+        screens.append(pane.screen())
+        raw = pane.raw()
+        exit_code = pane.exit_code()
     finally:
-        subprocess.run(tmux + ["kill-server"], capture_output=True)
+        pane.close()
     checks.check(interrupted, "the bar never showed 20-80 %, so Ctrl-C was not sent")
-    exit_code = open(done_file).read().strip() if os.path.exists(done_file) else "none"
     checks.check(exit_code == "130", "an interrupted index exits 130, not %s" % exit_code)
     widest = max((width(line) for s in screens for line in s.splitlines()), default=0)
     checks.check(widest <= 60, "a captured line is %d columns wide in a 60-column pane" % widest)
-    raw = open(raw_log, "rb").read().decode("utf-8", errors="replace")
     # "^C" is the terminal's own echo of Ctrl-C, written after the bar.
     frames = [CSI.sub("", part).replace("^C", "") for line in raw.split("\n") for part in line.split("\r")]
     bar_frames = [f for f in frames if "indexing" in f]
@@ -135,23 +162,16 @@ def tmux_run(checks, drvaudit, state, tree, work):
 
 def tmux_dumb_terminal(checks, drvaudit, state, tree, work):
     """TERM=dumb (no VT sequences): the bar overwrites itself with spaces, never with an escape."""
-    socket = "drvaudit-dumb-%d" % os.getpid()
-    tmux = ["tmux", "-L", socket, "-f", "/dev/null"]
-    raw_log = os.path.join(work, "dumb.raw")
-    done_file = os.path.join(work, "dumb.done")
-    subprocess.run(tmux + ["new-session", "-d", "-x", "60", "-y", "15", "env -i PATH=/usr/bin:/bin TERM=dumb "
-                           "HOME=%s bash --norc --noprofile" % work], check=True)
+    pane = TmuxPane(work, "dumb", "dumb")
     try:
-        subprocess.run(tmux + ["pipe-pane", "-o", "cat >> %s" % raw_log], check=True)
-        command = "%s --state-dir %s catalog index %s; echo $? > %s" % (drvaudit, state, tree, done_file)
-        subprocess.run(tmux + ["send-keys", command, "Enter"], check=True)
+        pane.run("%s --state-dir %s catalog index %s" % (drvaudit, state, tree))
         deadline = time.time() + 120
-        while not os.path.exists(done_file) and time.time() < deadline:
+        while not pane.finished() and time.time() < deadline:
             time.sleep(0.05)
         time.sleep(0.2)
+        raw = pane.raw()
     finally:
-        subprocess.run(tmux + ["kill-server"], capture_output=True)
-    raw = open(raw_log, "rb").read().decode("utf-8", errors="replace")
+        pane.close()
     # From the first frame to drvaudit's last line: the shell's own prompt is not ours.
     ours = raw[raw.find("indexing"):] if "indexing" in raw else ""
     ours = ours[:ours.find("catalog: ")] if "catalog: " in ours else ours

@@ -33,7 +33,20 @@ find_package(CURL REQUIRED)
 if(NOT WIN32)
   # SHA-1 for driver catalogs (libsodium has none); Windows uses CNG.
   find_package(OpenSSL REQUIRED COMPONENTS Crypto)
-  # CAB/ZIP extraction on Linux (DESIGN.md §7); Windows uses its own cabinet and zip support.
+endif()
+# CAB/ZIP extraction and feed export (DESIGN.md §7), on both platforms. The MinGW build links the
+# static libarchive and zlib that scripts/build-windows-deps makes; libarchive's hashes use CNG.
+if(DRVAUDIT_WINDOWS_DEPS)
+  add_library(drvaudit_zlib STATIC IMPORTED GLOBAL)
+  set_target_properties(drvaudit_zlib PROPERTIES IMPORTED_LOCATION "${DRVAUDIT_WINDOWS_DEPS}/lib/libz.a")
+  add_library(drvaudit_libarchive STATIC IMPORTED GLOBAL)
+  set_target_properties(drvaudit_libarchive PROPERTIES
+    IMPORTED_LOCATION "${DRVAUDIT_WINDOWS_DEPS}/lib/libarchive.a"
+    INTERFACE_INCLUDE_DIRECTORIES "${DRVAUDIT_WINDOWS_DEPS}/include"
+    INTERFACE_COMPILE_DEFINITIONS LIBARCHIVE_STATIC
+    INTERFACE_LINK_LIBRARIES "drvaudit_zlib;bcrypt")
+  add_library(LibArchive::LibArchive ALIAS drvaudit_libarchive)
+else()
   find_package(LibArchive REQUIRED)
 endif()
 

@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 #include <spdlog/spdlog.h>
 
+#include <cstdlib>
 #include <memory>
 #include <thread>
 
@@ -31,15 +32,27 @@ struct Transfer {
   std::string location;  // of the last redirect
   std::size_t max_bytes = 0;
   bool too_large = false;
+  bool sink_refused = false;
+  std::size_t received = 0;
   const std::function<void(std::size_t, std::size_t)>* progress = nullptr;
+  const std::function<bool(std::string_view, long)>* sink = nullptr;
+  long status = 0;  // of the last status line seen (a redirect's, then the answer's)
 };
 
 std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
   auto* t = static_cast<Transfer*>(user);
   const std::size_t n = size * count;
-  if (t->body.size() + n > t->max_bytes) {
+  if (t->received + n > t->max_bytes) {
     t->too_large = true;
     return 0;  // aborts the transfer
+  }
+  t->received += n;
+  if (t->sink && *t->sink) {
+    if (!(*t->sink)(std::string_view(data, n), t->status)) {
+      t->sink_refused = true;
+      return 0;
+    }
+    return n;
   }
   t->body.append(data, n);
   return n;
@@ -48,6 +61,10 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
 std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
   auto* t = static_cast<Transfer*>(user);
   const std::string_view line(data, size * count);
+  if (line.starts_with("HTTP/")) {
+    const auto space = line.find(' ');
+    if (space != std::string_view::npos) t->status = std::atol(std::string(line.substr(space + 1, 3)).c_str());
+  }
   const auto colon = line.find(':');
   if (colon != std::string_view::npos) {
     const auto name = text::trim(line.substr(0, colon));
@@ -72,6 +89,7 @@ Response attempt(const Request& r) {
   Transfer t;
   t.max_bytes = r.max_bytes;
   t.progress = &r.progress;
+  t.sink = &r.sink;
   char error[CURL_ERROR_SIZE] = {};
   CURL* c = curl.get();
   curl_easy_setopt(c, CURLOPT_URL, r.url.c_str());
@@ -97,7 +115,13 @@ Response attempt(const Request& r) {
   curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, r.low_speed_bytes);
   curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, static_cast<long>(r.low_speed_window.count()));
   curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(r.max_bytes));
-  curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+  // A streamed download is stored byte for byte (its SHA-256 is of those bytes, and a Range resumes
+  // at an offset into them): no content coding.
+  if (!r.sink) curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+  // CURLOPT_RANGE, not RESUME_FROM: a server may answer 200 with the whole entity (If-Range did not
+  // match), which the caller handles; RESUME_FROM would turn it into an error.
+  const std::string range = std::to_string(r.resume_from) + "-";
+  if (r.resume_from > 0) curl_easy_setopt(c, CURLOPT_RANGE, range.c_str());
   curl_easy_setopt(c, CURLOPT_USERAGENT, "drvaudit/0.1");
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
@@ -110,9 +134,11 @@ Response attempt(const Request& r) {
   auto add_header = [&](const std::string& h) { headers.reset(curl_slist_append(headers.release(), h.c_str())); };
   if (!r.if_none_match.empty()) add_header("If-None-Match: " + r.if_none_match);
   if (!r.if_modified_since.empty()) add_header("If-Modified-Since: " + r.if_modified_since);
+  if (r.resume_from > 0 && !r.if_range.empty()) add_header("If-Range: " + r.if_range);
   if (headers) curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
 
   const CURLcode rc = curl_easy_perform(c);
+  if (t.sink_refused) throw HttpError(r.url + ": the download was refused while it was written", false);
   if (t.too_large || rc == CURLE_FILESIZE_EXCEEDED) {
     throw HttpError(r.url + ": larger than the " + std::to_string(r.max_bytes) + "-byte limit", false);
   }
@@ -143,6 +169,8 @@ Response attempt(const Request& r) {
   char* effective = nullptr;
   curl_easy_getinfo(c, CURLINFO_EFFECTIVE_URL, &effective);
   if (effective) response.effective_url = effective;
+  curl_off_t length = -1;
+  if (curl_easy_getinfo(c, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length) == CURLE_OK) response.content_length = length;
   if (response.status >= 400 || (response.status < 200) || (response.status >= 300 && response.status != 304)) {
     const bool transient = response.status >= 500 || response.status == 429;
     throw HttpError(r.url + ": HTTP " + std::to_string(response.status), transient);

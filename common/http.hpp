@@ -42,6 +42,15 @@ struct Request {
   int attempts = 3;                        // retries on transient failures
   std::chrono::milliseconds backoff{500};  // doubled after each failed attempt
   std::function<void(std::size_t received, std::size_t total)> progress;
+  // Streaming: when set, the body goes to the sink as it arrives instead of into Response::body (and
+  // max_bytes still bounds it), with the response's status (206 for a resumed range, 200 for the
+  // whole entity); returning false ends the transfer with an error. Driver packages are downloaded
+  // this way: they exceed any buffer a tool should hold.
+  std::function<bool(std::string_view chunk, long status)> sink;
+  // Resuming: ask for the bytes from this offset on (Range), only if the entity is still the one
+  // whose ETag or Last-Modified is if_range (If-Range); a server that answers 200 sends it whole.
+  std::int64_t resume_from = 0;
+  std::string if_range;
 };
 
 struct Response {
@@ -50,6 +59,7 @@ struct Response {
   std::string etag;
   std::string last_modified;
   std::string effective_url;
+  std::int64_t content_length = -1;  // of this response's body, when the server said
   int attempts = 0;
 };
 

@@ -20,6 +20,7 @@ void upper_in_place(std::string& s);  // ASCII, as to_upper; reuses the string's
 std::string to_lower(std::string_view s);
 bool iequals(std::string_view a, std::string_view b);
 bool istarts_with(std::string_view s, std::string_view prefix);
+bool iends_with(std::string_view s, std::string_view suffix);
 std::vector<std::string_view> split(std::string_view s, char sep);
 std::vector<std::string_view> split(std::string&&, char) = delete;
 

@@ -22,6 +22,7 @@ struct GlobalOptions {
   bool wide = false;           // tables never cut anything
   std::optional<int> width;    // tables fit this many columns, wherever they go
   std::string color = "auto";  // auto, always, never
+  std::string command_line;    // as typed, for the journal's history
   bool replays() const { return !snapshots.empty() || sysfs_root.has_value(); }
 };
 

@@ -102,6 +102,7 @@ int run(int argc, char** argv) {
   drvaudit::commands::add_export(app, globals, exit_code);
   drvaudit::commands::add_audit(app, globals, exit_code);
   drvaudit::commands::add_catalog(app, globals, exit_code);
+  drvaudit::commands::add_update(app, globals, exit_code);
   add_help_command(app);
   add_global_options_footer(app);
 
@@ -114,6 +115,8 @@ int run(int argc, char** argv) {
   }
   std::vector<char*> utf8_argv;
   for (auto& a : arguments) utf8_argv.push_back(a.data());
+  globals.command_line = "drvaudit";
+  for (std::size_t i = 1; i < arguments.size(); ++i) globals.command_line += " " + arguments[i];
   try {
     app.parse(static_cast<int>(utf8_argv.size()), utf8_argv.data());
   } catch (const CLI::ParseError& e) {

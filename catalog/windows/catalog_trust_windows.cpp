@@ -91,7 +91,10 @@ std::optional<std::filesystem::path> lookup(HCATADMIN admin, std::string_view di
 }
 }  // namespace
 
-bool has_system_catalogs() { return true; }
+// Wine's catalog database is Wine's own and says nothing about Windows; and Wine 8.0's
+// CryptCATAdminEnumCatalogFromHash dereferences NULL (crypt.c, CryptCATEnumerateMember) on a catalog
+// whose members carry no attributes, which a driver install puts there. So under Wine it is not asked.
+bool has_system_catalogs() { return !win::wine_version(); }
 
 std::optional<std::filesystem::path> find_system_catalog(std::string_view sha1, std::string_view sha256) {
   GUID driver_action = DRIVER_ACTION_VERIFY;

@@ -2,8 +2,8 @@
 
 #include <CLI/CLI.hpp>
 
-#include "ui-cli/exit_code.hpp"
 #include "ui-cli/app_context.hpp"
+#include "ui-cli/exit_code.hpp"
 
 // Each command adds its subcommand to the app; its callback runs the command and records the exit code.
 namespace drvaudit::commands {
@@ -12,6 +12,8 @@ void add_scan(CLI::App& app, const GlobalOptions& globals, ExitCode& exit_code);
 void add_export(CLI::App& app, const GlobalOptions& globals, ExitCode& exit_code);
 void add_catalog(CLI::App& app, const GlobalOptions& globals, ExitCode& exit_code);
 void add_audit(CLI::App& app, const GlobalOptions& globals, ExitCode& exit_code);
+// update, rollback and journal.
+void add_update(CLI::App& app, const GlobalOptions& globals, ExitCode& exit_code);
 // catalog list and catalog problems, under the catalog command.
 void add_catalog_views(CLI::App& catalog, const GlobalOptions& globals, ExitCode& exit_code);
 

@@ -1,6 +1,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <algorithm>
 #include <fstream>
 #include <memory>
 #include <vector>
@@ -18,12 +19,22 @@ struct ArchiveCloser {
 struct EntryCloser {
   void operator()(archive_entry* e) const noexcept { archive_entry_free(e); }
 };
+
+// libarchive writes through these into a std::ofstream, which opens any path on every platform
+// (archive_write_open_filename takes a narrow name, which Windows reads in its ANSI code page).
+la_ssize_t write_out(archive*, void* out, const void* data, std::size_t size) {
+  auto* stream = static_cast<std::ofstream*>(out);
+  stream->write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
+  return *stream ? static_cast<la_ssize_t>(size) : -1;
+}
 }  // namespace
 
 void write_zip(const std::filesystem::path& folder, const std::filesystem::path& zip) {
   std::unique_ptr<archive, ArchiveCloser> a(archive_write_new());
   archive_write_set_format_zip(a.get());
-  if (archive_write_open_filename(a.get(), zip.c_str()) != ARCHIVE_OK) {
+  std::ofstream out(zip, std::ios::binary | std::ios::trunc);
+  if (!out) throw Error("cannot write " + zip.string());
+  if (archive_write_open(a.get(), &out, nullptr, write_out, nullptr) != ARCHIVE_OK) {
     throw Error("cannot write " + zip.string() + ": " + archive_error_string(a.get()));
   }
   const std::string base = folder.string();
@@ -31,7 +42,9 @@ void write_zip(const std::filesystem::path& folder, const std::filesystem::path&
     std::ifstream in(path, std::ios::binary);
     std::vector<char> data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     std::unique_ptr<archive_entry, EntryCloser> entry(archive_entry_new());
-    archive_entry_set_pathname(entry.get(), path.substr(base.size() + 1).c_str());
+    std::string name = path.substr(base.size() + 1);
+    std::replace(name.begin(), name.end(), '\\', '/');  // ZIP names use '/' (APPNOTE 4.4.17)
+    archive_entry_set_pathname(entry.get(), name.c_str());
     archive_entry_set_size(entry.get(), static_cast<la_int64_t>(data.size()));
     archive_entry_set_filetype(entry.get(), AE_IFREG);
     archive_entry_set_perm(entry.get(), 0644);
@@ -41,7 +54,7 @@ void write_zip(const std::filesystem::path& folder, const std::filesystem::path&
       throw Error("cannot write " + zip.string() + ": " + archive_error_string(a.get()));
     }
   }
-  if (archive_write_close(a.get()) != ARCHIVE_OK)
+  if (archive_write_close(a.get()) != ARCHIVE_OK || !out.flush())
     throw Error("cannot write " + zip.string() + ": " + archive_error_string(a.get()));
 }
 

@@ -1,0 +1,129 @@
+#include "updater/archive_extract.hpp"
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include <fstream>
+#include <memory>
+
+#include "common/error.hpp"
+#include "common/text.hpp"
+
+namespace drvaudit::updater {
+
+namespace {
+struct ArchiveCloser {
+  void operator()(archive* a) const noexcept { archive_read_free(a); }
+};
+
+// libarchive reads through this from a std::ifstream, which opens any path on every platform
+// (archive_read_open_filename takes a narrow name, which Windows reads in its ANSI code page).
+struct Input {
+  std::ifstream stream;
+  char buffer[1 << 16];
+};
+la_ssize_t read_in(archive*, void* data, const void** block) {
+  auto* in = static_cast<Input*>(data);
+  in->stream.read(in->buffer, sizeof in->buffer);
+  *block = in->buffer;
+  return static_cast<la_ssize_t>(in->stream.gcount());
+}
+
+// A relative path of plain names: no root, no drive, no "..", no empty or "." parts that hide one.
+std::string safe_relative(std::string name, const std::string& where) {
+  for (auto& c : name) {
+    if (c == '\\') c = '/';
+  }
+  if (name.empty()) throw Error(where + ": an entry without a name");
+  if (name.front() == '/' || (name.size() > 1 && name[1] == ':'))
+    throw Error(where + ": entry " + text::escape_control(name) + " has an absolute path");
+  std::string out;
+  for (const auto part : text::split(name, '/')) {
+    if (part.empty() || part == ".") continue;
+    if (part == "..") throw Error(where + ": entry " + text::escape_control(name) + " climbs out with ..");
+    for (const unsigned char c : part) {
+      if (c < 0x20 || c == ':' || c == '*' || c == '?' || c == '"' || c == '<' || c == '>' || c == '|')
+        throw Error(where + ": entry " + text::escape_control(name) + " has a character Windows forbids");
+    }
+    out += (out.empty() ? "" : "/") + std::string(part);
+  }
+  if (out.empty()) throw Error(where + ": entry " + text::escape_control(name) + " names no file");
+  return out;
+}
+}  // namespace
+
+ExtractResult extract_archive(const std::filesystem::path& archive_path, const std::filesystem::path& dest,
+                              const ExtractLimits& limits) {
+  const std::string where = archive_path.filename().string();
+  const auto archive_size = std::filesystem::file_size(archive_path);
+  const std::uint64_t budget =
+      std::min<std::uint64_t>(limits.max_bytes, std::max<std::uint64_t>(archive_size, 1) * limits.max_ratio);
+  const auto partial = std::filesystem::path(dest.string() + ".partial");
+  std::filesystem::remove_all(partial);
+  std::filesystem::create_directories(partial);
+  ExtractResult result;
+  try {
+    std::unique_ptr<archive, ArchiveCloser> a(archive_read_new());
+    archive_read_support_format_zip(a.get());
+    archive_read_support_format_cab(a.get());
+    archive_read_support_filter_none(a.get());
+    auto input = std::make_unique<Input>();
+    input->stream.open(archive_path, std::ios::binary);
+    if (!input->stream) throw Error("cannot read " + archive_path.string());
+    if (archive_read_open(a.get(), input.get(), nullptr, read_in, nullptr) != ARCHIVE_OK)
+      throw Error(where + ": not a ZIP or CAB archive (" + std::string(archive_error_string(a.get())) + ")");
+    archive_entry* entry = nullptr;
+    for (;;) {
+      const int rc = archive_read_next_header(a.get(), &entry);
+      if (rc == ARCHIVE_EOF) break;
+      if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN)
+        throw Error(where + ": damaged archive (" + std::string(archive_error_string(a.get())) + ")");
+      if (++result.entries > limits.max_entries)
+        throw Error(where + ": more than " + std::to_string(limits.max_entries) + " entries");
+      const char* raw = archive_entry_pathname(entry);
+      const std::string name = raw ? raw : "";
+      const auto type = archive_entry_filetype(entry);
+      if (archive_entry_symlink(entry) || archive_entry_hardlink(entry) || type == AE_IFLNK)
+        throw Error(where + ": entry " + text::escape_control(name) + " is a link");
+      if (type != AE_IFREG && type != AE_IFDIR)
+        throw Error(where + ": entry " + text::escape_control(name) + " is not a file or folder");
+      const auto relative = safe_relative(name, where);
+      const auto target = partial / std::filesystem::path(relative);
+      if (type == AE_IFDIR) {
+        std::filesystem::create_directories(target);
+        continue;
+      }
+      std::filesystem::create_directories(target.parent_path());
+      if (std::filesystem::exists(target))
+        throw Error(where + ": entry " + text::escape_control(name) + " appears twice");
+      std::ofstream out(target, std::ios::binary | std::ios::trunc);
+      if (!out) throw Error("cannot write " + target.string());
+      char buffer[1 << 16];
+      for (;;) {
+        const auto n = archive_read_data(a.get(), buffer, sizeof buffer);
+        if (n == 0) break;
+        if (n < 0)
+          throw Error(where + ": entry " + text::escape_control(name) + " is damaged (" +
+                      std::string(archive_error_string(a.get())) + ")");
+        result.bytes += static_cast<std::uint64_t>(n);
+        if (result.bytes > budget)
+          throw Error(where + ": expands beyond " + std::to_string(budget) + " bytes (" +
+                      std::to_string(limits.max_ratio) + "× the archive, at most " + std::to_string(limits.max_bytes) +
+                      "): refused as an archive bomb");
+        if (!out.write(buffer, static_cast<std::streamsize>(n)))
+          throw Error("cannot write " + target.string() + " (disk full?)");
+      }
+      if (!out.flush()) throw Error("cannot write " + target.string());
+    }
+    if (result.entries == 0) throw Error(where + ": the archive is empty");
+  } catch (...) {
+    std::error_code ec;
+    std::filesystem::remove_all(partial, ec);
+    throw;
+  }
+  std::filesystem::remove_all(dest);
+  std::filesystem::rename(partial, dest);
+  return result;
+}
+
+}  // namespace drvaudit::updater

@@ -1,0 +1,143 @@
+#include "updater/stage.hpp"
+
+#include <fstream>
+#include <sstream>
+
+#include "common/atomic_file.hpp"
+#include "common/error.hpp"
+#include "common/hash.hpp"
+#include "common/json_error.hpp"
+#include "common/text.hpp"
+
+namespace drvaudit::updater {
+
+namespace {
+// A manifest path may only point inside the stage folder.
+std::filesystem::path inside(const std::filesystem::path& dir, const std::string& relative) {
+  const std::filesystem::path p(relative);
+  if (relative.empty() || p.is_absolute() || p.has_root_name() || p.has_root_directory())
+    throw ParseError("manifest.json: path '" + text::escape_control(relative) + "' is not relative");
+  for (const auto& part : p) {
+    if (part == "..") throw ParseError("manifest.json: path '" + text::escape_control(relative) + "' climbs out");
+  }
+  return dir / p;
+}
+}  // namespace
+
+nlohmann::ordered_json to_json(const StageManifest& m) {
+  nlohmann::ordered_json doc{{"schema", kStageSchema},
+                             {"machine", m.machine},
+                             {"os_version", m.os_version},
+                             {"arch", m.arch},
+                             {"created_at", m.created_at},
+                             {"tool_version", m.tool_version},
+                             {"packages", nlohmann::ordered_json::array()}};
+  for (const auto& p : m.packages) {
+    nlohmann::ordered_json files = nlohmann::ordered_json::array();
+    for (const auto& f : p.files) files.push_back({{"path", f.path}, {"size", f.size}, {"sha256", f.sha256}});
+    doc["packages"].push_back({{"instance_id", p.instance_id},
+                               {"device", p.device},
+                               {"verdict", p.verdict},
+                               {"hardware_id", p.hardware_id},
+                               {"folder", p.folder},
+                               {"inf", p.inf},
+                               {"section", p.section},
+                               {"version", p.version},
+                               {"date", p.date},
+                               {"signature", p.signature},
+                               {"origin", p.origin},
+                               {"force", p.force},
+                               {"files", files}});
+  }
+  return doc;
+}
+
+StageManifest read_manifest(const std::filesystem::path& dir) {
+  const auto file = dir / "manifest.json";
+  std::ifstream in(file, std::ios::binary);
+  if (!in)
+    throw Error(dir.string() + " has no manifest.json: it is not a stage folder, or its staging run did not finish");
+  std::ostringstream text_in;
+  text_in << in.rdbuf();
+  nlohmann::json doc;
+  try {
+    doc = nlohmann::json::parse(text_in.str());
+  } catch (const nlohmann::json::exception& e) {
+    throw ParseError(file.string() + ": " + json_error_text(e.what()));
+  }
+  if (!doc.is_object() || doc.value("schema", "") != kStageSchema)
+    throw ParseError(file.string() + ": not a " + std::string(kStageSchema) + " manifest");
+  StageManifest m;
+  try {
+    m.machine = doc.value("machine", "");
+    m.os_version = doc.value("os_version", "");
+    m.arch = doc.value("arch", "");
+    m.created_at = doc.value("created_at", "");
+    m.tool_version = doc.value("tool_version", "");
+    for (const auto& p : doc.at("packages")) {
+      StagedPackage s;
+      s.instance_id = p.at("instance_id").get<std::string>();
+      s.device = p.value("device", "");
+      s.verdict = p.value("verdict", "");
+      s.hardware_id = p.at("hardware_id").get<std::string>();
+      s.folder = p.at("folder").get<std::string>();
+      s.inf = p.at("inf").get<std::string>();
+      s.section = p.at("section").get<std::string>();
+      s.version = p.at("version").get<std::string>();
+      s.date = p.value("date", "");
+      s.signature = p.value("signature", "");
+      s.origin = p.value("origin", "");
+      s.force = p.value("force", false);
+      for (const auto& f : p.at("files"))
+        s.files.push_back(
+            {f.at("path").get<std::string>(), f.at("size").get<std::int64_t>(), f.at("sha256").get<std::string>()});
+      inside(dir, s.folder);
+      for (const auto& f : s.files) inside(dir / s.folder, f.path);
+      inside(dir / s.folder, s.inf);
+      m.packages.push_back(std::move(s));
+    }
+  } catch (const nlohmann::json::exception& e) {
+    throw ParseError(file.string() + ": " + json_error_text(e.what()));
+  }
+  return m;
+}
+
+void write_manifest(const std::filesystem::path& dir, const StageManifest& manifest) {
+  write_file_atomically(dir / "manifest.json", to_json(manifest).dump(2) + "\n");
+}
+
+std::vector<StagedFile> stage_files(const std::filesystem::path& from, const std::vector<std::string>& files,
+                                    const std::filesystem::path& to) {
+  std::vector<StagedFile> out;
+  for (const auto& f : files) {
+    const auto source = from / f;
+    const auto target = to / f;
+    std::filesystem::create_directories(target.parent_path());
+    const auto partial = std::filesystem::path(target.string() + ".partial");
+    std::filesystem::copy_file(source, partial, std::filesystem::copy_options::overwrite_existing);
+    std::filesystem::rename(partial, target);
+    out.push_back({f, static_cast<std::int64_t>(std::filesystem::file_size(target)), hash::sha256_file_hex(target)});
+  }
+  return out;
+}
+
+std::vector<std::string> verify_staged(const std::filesystem::path& dir, const StagedPackage& package) {
+  std::vector<std::string> problems;
+  const auto folder = inside(dir, package.folder);
+  for (const auto& f : package.files) {
+    const auto file = inside(folder, f.path);
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(file, ec)) {
+      problems.push_back(package.folder + "/" + f.path + " is missing");
+      continue;
+    }
+    const auto size = static_cast<std::int64_t>(std::filesystem::file_size(file, ec));
+    const auto digest = hash::sha256_file_hex(file);
+    if (size != f.size || digest != f.sha256)
+      problems.push_back(package.folder + "/" + f.path + " differs from the manifest (" + std::to_string(size) +
+                         " bytes, SHA-256 " + digest + ")");
+  }
+  return problems;
+}
+
+}  // namespace drvaudit::updater

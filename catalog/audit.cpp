@@ -73,6 +73,14 @@ bool lists_id(const catalog::Entry& e, const std::string& id) {
 
 // Whether the candidate is newer than the installed driver by the Windows tie-break (date, then
 // version); nullopt when the installed date or version that would decide it is unknown.
+// Another copy of the installed package (the original beside its oemNN.inf in the driver store, or
+// the folder it was installed from) is the installed driver, not an update to it.
+bool same_package(const catalog::Entry& a, const catalog::Entry& b) {
+  if (a.model_id == b.model_id) return true;
+  return a.date == b.date && a.version == b.version && text::iequals(a.provider, b.provider) &&
+         text::iequals(a.ddinstall_section, b.ddinstall_section) && hwid::equals(a.hardware_id, b.hardware_id);
+}
+
 std::optional<bool> newer_than_installed(const Candidate& best, const Installed& in) {
   const auto& date = in.driver.date;
   if (date.is_zero()) return std::nullopt;
@@ -142,6 +150,27 @@ Installed Auditor::installed_for(const Device& device) const {
       }
     }
     in.own = std::move(best_own);
+  } else if (!d.inf.empty() && !options_.driver_store_sources.empty()) {
+    // The OS did not report the DriverVer (Wine writes only InfPath and InfSection), but InfPath
+    // names the file in the driver store it installed from: that copy, with the same install
+    // section, is the installed package, and its DriverVer is the one Windows would report.
+    for (const auto& entry : store_.entries_of_inf(d.inf)) {
+      const bool store_copy = std::find(options_.driver_store_sources.begin(), options_.driver_store_sources.end(),
+                                        entry.source) != options_.driver_store_sources.end();
+      if (!store_copy || !catalog::applies_to(entry, options_.target)) continue;
+      if (d.section.empty() ||
+          (!text::iequals(entry.install_section, d.section) && !text::iequals(entry.ddinstall_section, d.section)))
+        continue;
+      auto c = rank_entry(device, entry);
+      if (!c || (in.own && in.own->value() <= c->value())) continue;
+      in.own = std::move(c);
+    }
+    if (in.own && !in.own->entry.date.is_zero()) {
+      in.driver.date = in.own->entry.date;
+      in.version = in.own->entry.version;
+      in.missing_facts.clear();
+      in.driver_ver_from = in.own->entry.path;
+    }
   }
   // The rank Windows reported is the truth; the own INF's rank is the same formula computed here.
   if (d.rank) {
@@ -226,7 +255,7 @@ DeviceAudit Auditor::judge(const Device& device) const {
   }
 
   for (const auto& c : a.candidates) {
-    if (a.installed.own && c.entry.model_id == a.installed.own->entry.model_id) continue;
+    if (a.installed.own && same_package(c.entry, a.installed.own->entry)) continue;
     a.best = c;
     break;
   }

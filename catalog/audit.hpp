@@ -47,6 +47,8 @@ struct Installed {
   std::optional<Candidate> own;  // its own Models line: same INF name, DriverVer and section
   // Whether a rank comparison with this driver proves anything (the OS's rank, or its own INF's).
   bool rank_proven() const { return rank && (rank_source == RankSource::os || rank_source == RankSource::catalog); }
+  // The driver store's INF its date and version were read from, when the OS reported none.
+  std::string driver_ver_from;
   // What the audit could not know about it, in words, for the explanation.
   std::vector<std::string> missing_facts;
 };

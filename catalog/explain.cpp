@@ -112,6 +112,9 @@ std::string explain(const DeviceAudit& a) {
     if (!drv.section.empty()) out += ", section " + shown(drv.section);
     if (!drv.matching_id.empty()) out += ", matched " + shown(drv.matching_id);
     out += "\n";
+    if (!in.driver_ver_from.empty())
+      out += "  the OS reported no DriverVer: date and version are read from " + shown(in.driver_ver_from) +
+             ", the driver store's copy of the INF it installed from\n";
     if (in.kernel_driver) {
       out += "  a Linux kernel driver" +
              (drv.module.empty() ? std::string(" built into the kernel") : " (module " + shown(drv.module) + ")") +

@@ -1,0 +1,181 @@
+#!/usr/bin/env python3
+"""update, rollback and the journal with the real installer, in one fresh Wine prefix, checked from
+the Linux side with reg.exe (never with drvaudit's own reading of the registry):
+
+- a small test package (tests/fixtures/updater/package) for Wine's HID mouse, with a catalog
+  written here by make_catalog.py; Wine cannot verify its signer, so --allow-unsigned;
+- the rank Windows would report for the installed input.inf (DEVPKEY_Device_DriverRank), recorded in
+  the device's property store the way SetupDiSetDevicePropertyW stores it: Wine reports none, and
+  without it no comparison is proven (the audit says possible_update and update never acts on it);
+- update without --no-restore-point stops with exit 3 and changes nothing (Wine has no System
+  Restore); --dry-run changes nothing; with --no-restore-point the device's driver key names the new
+  INF and audit says up_to_date; rollback --last puts input.inf/device_section back;
+- kill -9 at a random moment after the journal says a step started, until 10 runs were killed
+  mid-operation: afterwards update refuses new work (exit 5) while an operation is unfinished, and
+  rollback --last always brings back input.inf.
+
+usage: wine_update_test.py DRVAUDIT_EXE
+"""
+import json
+import os
+import random
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FIXTURE = os.path.join(HERE, "..", "fixtures", "updater", "package")
+MOUSE = "HID\\VID_845E&PID_0001\\0&0000&0&0"
+RANK_KEY = ("HKEY_LOCAL_MACHINE\\System\\CurrentControlSet\\Enum\\" + MOUSE +
+            "\\Properties\\{A8B865DD-2E3D-4094-AD97-E593A70C75D6}\\000E")
+
+
+def main():
+    exe = os.path.abspath(sys.argv[1])
+    tmp = tempfile.mkdtemp(prefix="drvaudit-wine-update-")
+    prefix = os.path.join(tmp, "prefix")
+    env = dict(os.environ, WINEPREFIX=prefix, WINEDEBUG="-all", WINEDLLOVERRIDES="mscoree,mshtml=", NO_COLOR="1")
+    failures = []
+    checks = 0
+
+    def check(condition, what):
+        nonlocal checks
+        checks += 1
+        if not condition:
+            failures.append(what)
+        print(("ok   " if condition else "FAIL ") + what, flush=True)
+
+    def wine(*args, timeout=300):
+        return subprocess.run(["wine", *args], env=env, capture_output=True, timeout=timeout)
+
+    def drvaudit(*args):
+        return wine(exe, "--state-dir", "C:\\drvaudit-state", *args)
+
+    def reg_value(key, name):
+        out = wine("reg", "query", key, "/v", name).stdout.decode("utf-8", errors="replace")
+        m = re.search(r"^\s*%s\s+REG_\w+\s+(.*?)\s*$" % re.escape(name), out, re.M)
+        return m.group(1) if m else None
+
+    def driver_key():
+        driver = reg_value("HKLM\\System\\CurrentControlSet\\Enum\\" + MOUSE, "Driver")
+        key = "HKLM\\System\\CurrentControlSet\\Control\\Class\\" + (driver or "?")
+        return reg_value(key, "InfPath"), reg_value(key, "InfSection")
+
+    def frequency():
+        return reg_value("HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\SystemRestore",
+                         "SystemRestorePointCreationFrequency")
+
+    def mouse_verdict():
+        out = drvaudit("audit", "--format", "json")
+        report = json.loads(out.stdout.decode("utf-8"))
+        return [d["verdict"] for d in report["devices"] if d["instance_id"] == MOUSE]
+
+    try:
+        subprocess.run(["wineboot", "-i"], env=env, capture_output=True, check=True, timeout=120)
+        for _ in range(60):  # Wine binds its virtual devices' drivers asynchronously after boot
+            if driver_key()[0]:
+                break
+            time.sleep(0.5)
+        original = driver_key()
+        check(original == ("input.inf", "device_section"), "the mouse starts with input.inf/device_section: %r" % (original,))
+
+        package = os.path.join(prefix, "drive_c", "package")
+        shutil.copytree(FIXTURE, package)
+        subprocess.run([sys.executable, os.path.join(HERE, "make_catalog.py"), os.path.join(package, "drvaudit-hidmouse.cat"),
+                        os.path.join(package, "drvaudit-hidmouse.inf"), "--signer", "drvaudit Test Signer"], check=True,
+                       capture_output=True, timeout=60)
+        reg_file = os.path.join(tmp, "rank.reg")
+        with open(reg_file, "w", newline="\r\n") as f:
+            f.write("REGEDIT4\n\n[%s]\n@=hex(ffff0007):00,20,ff,00\n" % RANK_KEY)  # 0x00FF2000, little-endian
+        wine("regedit", "/S", "Z:" + reg_file.replace("/", "\\"))
+        subprocess.run(["wineserver", "-w"], env=env, timeout=60)
+
+        index = drvaudit("catalog", "index", "C:\\package")
+        check(index.returncode == 0, "catalog index: %r" % index.stderr[-300:])
+        check(mouse_verdict() == ["better_match"], "audit: the package matches better: %r" % mouse_verdict())
+
+        args = ("update", "HID\\VID_845E&PID_0001", "--yes", "--allow-unsigned", "--include-better-match")
+        refused = drvaudit(*args)
+        check(refused.returncode == 3, "update without --no-restore-point: exit %d (3 expected)" % refused.returncode)
+        check(b"--no-restore-point" in refused.stderr + refused.stdout, "the refusal names --no-restore-point")
+        check(driver_key() == original, "after the refusal the driver key is unchanged: %r" % (driver_key(),))
+        check(frequency() is None, "SystemRestorePointCreationFrequency is absent again: %r" % frequency())
+
+        dry = drvaudit(*args, "--dry-run", "--no-restore-point")
+        check(dry.returncode == 0 and b"install drvaudit-hidmouse.inf" in dry.stdout, "dry run lists the install step")
+        check(driver_key() == original, "the dry run changed nothing")
+
+        done = drvaudit(*args, "--no-restore-point", "--format", "json")
+        check(done.returncode == 0, "update: exit %d: %r" % (done.returncode, done.stderr[-400:]))
+        new = driver_key()
+        check(new[0] == "drvaudit-hidmouse.inf" and new[1] == "Mouse_Install", "the driver key names the package: %r" % (new,))
+        check(mouse_verdict() == ["up_to_date"], "audit after the update: %r" % mouse_verdict())
+        op = json.loads(done.stdout.decode("utf-8"))["operation"]
+        check(op["state"] == "done" and [s["state"] for s in op["steps"]] == ["done"], "journal: %r" % op)
+        check("drvaudit-hidmouse.inf" in op["steps"][0]["evidence"], "the step's evidence is the driver key read back")
+
+        journal = drvaudit("journal", "show", str(op["id"]), "--format", "json")
+        check(journal.returncode == 0 and json.loads(journal.stdout)["operation"]["steps"][0]["state"] == "done",
+              "journal show")
+        rollback = drvaudit("rollback", "--last", "--yes")
+        check(rollback.returncode == 0, "rollback: exit %d: %r" % (rollback.returncode, rollback.stderr[-300:]))
+        check(driver_key() == original, "rollback put input.inf/device_section back: %r" % (driver_key(),))
+        listed = json.loads(drvaudit("journal", "--format", "json").stdout)["operations"]
+        check([o["state"] for o in listed[:2]] == ["rolled_back", "failed"], "journal list: %r" % [o["state"] for o in listed])
+
+        # kill -9 at random moments of a journaled run with the real installer.
+        # Only the drvaudit process is killed: Wine's own services (winedevice.exe) must live on, as
+        # they do on Windows.
+        rng = random.Random(12)
+        interrupted = 0
+        for trial in range(25):
+            if interrupted >= 10:
+                break
+            proc = subprocess.Popen(["wine", exe, "--state-dir", "C:\\drvaudit-state", *args, "--no-restore-point"], env=env,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            # Wait until the journal says a step has started (read from Linux, read-only), then kill
+            # at a random moment of the install: between "started" and its result.
+            journal_db = os.path.join(prefix, "drive_c", "drvaudit-state", "journal.db")
+            deadline = time.time() + 30
+            while time.time() < deadline and proc.poll() is None:
+                try:
+                    with sqlite3.connect("file:%s?mode=ro" % journal_db, uri=True, timeout=0.1) as db:
+                        if db.execute("SELECT count(*) FROM steps WHERE state = 'started'").fetchone()[0]:
+                            break
+                except sqlite3.Error:
+                    pass
+                time.sleep(0.01)
+            time.sleep(rng.uniform(0, 0.12))
+            try:
+                os.kill(proc.pid, 9)
+            except ProcessLookupError:
+                pass
+            proc.wait()
+            state = json.loads(drvaudit("journal", "--format", "json").stdout)["operations"][0]["state"]
+            if state in ("running", "rolling_back"):
+                interrupted += 1
+                busy = drvaudit(*args, "--no-restore-point")
+                check(busy.returncode == 5 and b"rollback --last" in busy.stderr,
+                      "trial %d: update refuses while an operation is unfinished (exit %d)" % (trial, busy.returncode))
+            back = drvaudit("rollback", "--last", "--yes")
+            check(back.returncode == 0 and driver_key() == original,
+                  "trial %d (%s): rollback --last reaches input.inf: exit %d, %r" % (trial, state, back.returncode, driver_key()))
+        check(interrupted >= 10, "%d trials were killed between a step's start and its result (10 wanted)" % interrupted)
+    except Exception as e:  # a crash of the harness is a failure, reported like the others
+        failures.append("%s: %s" % (type(e).__name__, e))
+    finally:
+        subprocess.run(["wineserver", "-k"], env=env, capture_output=True)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    for f in failures:
+        print("FAIL:", f)
+    print("%d passed, %d failed" % (max(checks - len(failures), 0), len(failures)))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -3,6 +3,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <cstdio>
 #include <fstream>
 #include <memory>
 
@@ -24,9 +25,26 @@ struct Input {
 };
 la_ssize_t read_in(archive*, void* data, const void** block) {
   auto* in = static_cast<Input*>(data);
+  in->stream.clear();
   in->stream.read(in->buffer, sizeof in->buffer);
   *block = in->buffer;
   return static_cast<la_ssize_t>(in->stream.gcount());
+}
+// Seeking lets libarchive read a ZIP's central directory, the authoritative list of entries and
+// their types (a symbolic link is only marked there); streamed, it would trust local headers.
+la_int64_t seek_in(archive*, void* data, la_int64_t offset, int whence) {
+  auto* in = static_cast<Input*>(data);
+  in->stream.clear();
+  const auto dir = whence == SEEK_SET ? std::ios::beg : whence == SEEK_CUR ? std::ios::cur : std::ios::end;
+  in->stream.seekg(offset, dir);
+  if (!in->stream) return ARCHIVE_FATAL;
+  return static_cast<la_int64_t>(in->stream.tellg());
+}
+la_int64_t skip_in(archive* a, void* data, la_int64_t request) {
+  auto* in = static_cast<Input*>(data);
+  const auto before = static_cast<la_int64_t>(in->stream.tellg());
+  const auto after = seek_in(a, data, request, SEEK_CUR);
+  return after < 0 ? 0 : after - before;
 }
 
 // A relative path of plain names: no root, no drive, no "..", no empty or "." parts that hide one.
@@ -64,13 +82,17 @@ ExtractResult extract_archive(const std::filesystem::path& archive_path, const s
   ExtractResult result;
   try {
     std::unique_ptr<archive, ArchiveCloser> a(archive_read_new());
-    archive_read_support_format_zip(a.get());
+    archive_read_support_format_zip_seekable(a.get());
     archive_read_support_format_cab(a.get());
     archive_read_support_filter_none(a.get());
     auto input = std::make_unique<Input>();
     input->stream.open(archive_path, std::ios::binary);
     if (!input->stream) throw Error("cannot read " + archive_path.string());
-    if (archive_read_open(a.get(), input.get(), nullptr, read_in, nullptr) != ARCHIVE_OK)
+    archive_read_set_callback_data(a.get(), input.get());
+    archive_read_set_read_callback(a.get(), read_in);
+    archive_read_set_seek_callback(a.get(), seek_in);
+    archive_read_set_skip_callback(a.get(), skip_in);
+    if (archive_read_open1(a.get()) != ARCHIVE_OK)
       throw Error(where + ": not a ZIP or CAB archive (" + std::string(archive_error_string(a.get())) + ")");
     archive_entry* entry = nullptr;
     for (;;) {

@@ -8,6 +8,7 @@ import copy
 import glob
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -84,6 +85,27 @@ def main():
         if run("catalog", "export", os.path.join(source, "data", "catalog", "intel-wifi"), "-o", feed) is not None:
             with open(feed, "rb") as f:
                 outputs.append(("catalog export", f.read()))
+
+        # The updater's outputs, against the recorded machine of the updater tests.
+        fixture = os.path.join(source, "tests", "fixtures", "updater")
+        machine, package = os.path.join(work, "machine"), os.path.join(work, "package")
+        shutil.copytree(os.path.join(fixture, "machine"), machine)
+        shutil.copytree(os.path.join(fixture, "package"), package)
+        subprocess.run([sys.executable, os.path.join(source, "tests", "tools", "make_catalog.py"),
+                        os.path.join(package, "drvaudit-hidmouse.cat"), os.path.join(package, "drvaudit-hidmouse.inf"),
+                        "--signer", "drvaudit Test Signer"], check=True, capture_output=True)
+        run("catalog", "index", package)
+        collect("update --dry-run", "update", "--root", machine, "--all", "--dry-run", "--json")
+        collect("update", "update", "--root", machine, "--all", "--yes", "--allow-unsigned", "--json")
+        collect("journal", "journal", "--json")
+        collect("journal show", "journal", "show", "1", "--json")
+        collect("rollback", "rollback", "--last", "--yes", "--root", machine, "--json")
+        stage = os.path.join(work, "stage")
+        collect("update --stage-dir", "--snapshot", os.path.join(machine, "snapshot.json"), "update", "--all",
+                "--stage-dir", stage, "--json")
+        if os.path.exists(os.path.join(stage, "manifest.json")):
+            with open(os.path.join(stage, "manifest.json"), "rb") as f:
+                outputs.append(("stage manifest", f.read()))
 
         documents = []
         for label, raw in outputs:

@@ -33,10 +33,11 @@ class Nginx:
     """nginx serving root over HTTPS on loopback: one server with the CA-signed certificate and one
     with the self-signed certificate. Stop it with stop(), also on failure."""
 
-    def __init__(self, folder, root, pki):
+    def __init__(self, folder, root, pki, extra=""):
         self.folder = folder
         self.port, self.self_signed_port = free_port(), free_port()
         self.access_log = os.path.join(folder, "access.log")
+        self.bytes_log = os.path.join(folder, "bytes.log")  # method, path, status, body bytes sent, Range
         conf = os.path.join(folder, "nginx.conf")
         user = "user root;" if os.geteuid() == 0 else ""
         temp = " ".join(f"{k}_temp_path {folder}/{k};" for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
@@ -44,8 +45,10 @@ class Nginx:
 worker_processes 1; daemon off; pid {folder}/nginx.pid; error_log {folder}/error.log;
 events {{ worker_connections 64; }}
 http {{
-  access_log {self.access_log}; {temp}
-  types {{ application/json json; application/zip zip; text/plain minisig; }}
+  log_format bytes '$request_method $uri $status $body_bytes_sent $http_range';
+  access_log {self.access_log}; access_log {folder}/bytes.log bytes; {temp}
+  types {{ application/json json; application/zip zip; application/vnd.ms-cab-compressed cab; text/plain minisig; }}
+  {extra}
   server {{ listen 127.0.0.1:{self.port} ssl; ssl_certificate {pki["server.pem"]}; ssl_certificate_key {pki["server.key"]}; root {root}; etag on; }}
   server {{ listen 127.0.0.1:{self.self_signed_port} ssl; ssl_certificate {pki["self.pem"]}; ssl_certificate_key {pki["self.key"]}; root {root}; }}
 }}

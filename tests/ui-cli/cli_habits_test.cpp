@@ -67,7 +67,12 @@ TEST_CASE("cli habits: help, -? and /? show help with the program name, placehol
                                                           {"catalog", "stats"},
                                                           {"catalog", "search"},
                                                           {"catalog", "list"},
-                                                          {"catalog", "problems"}};
+                                                          {"catalog", "problems"},
+                                                          {"update"},
+                                                          {"rollback"},
+                                                          {"journal"},
+                                                          {"journal", "list"},
+                                                          {"journal", "show"}};
   for (const auto& command : commands) {
     std::string name;
     for (const auto& w : command) name += (name.empty() ? "" : " ") + w;

@@ -1,0 +1,453 @@
+#!/usr/bin/env python3
+"""The updater on Linux, with real components on loopback only:
+- a recorded Windows machine in a folder (--root: snapshot.json and inf/, rewritten by each install
+  the way Windows rewrites a driver key) and a real package with a catalog from make_catalog.py;
+- update: dry run, confirmation, the signature rule, the journal, audit up to date, rollback;
+  System Restore off (exit 3, nothing changed); the updater lock (exit 5 with the holder's pid);
+- 100 kill -9 trials of a journaled run at random moments, each finished with rollback --last or
+  update --resume, which must always reach the old state or the new one;
+- staging for an offline PC from a minisign-signed feed on nginx over HTTPS: a ZIP and a CAB (gcab)
+  package; a download cut by kill -9 resumes with Range and transfers only the missing bytes (nginx's
+  log); a wrong SHA-256 leaves no cache entry; a zip-slip archive is refused with nothing written
+  outside the stage folder; --from-stage refuses a package with one changed byte; 100 kill -9 trials
+  of staging runs leave either no manifest or one that verifies.
+
+usage: update_test.py DRVAUDIT
+"""
+import hashlib
+import json
+import os
+import random
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+
+import loopback_https
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FIXTURE = os.path.join(HERE, "..", "fixtures", "updater")
+DRVAUDIT = sys.argv[1]
+MOUSE = "HID\\VID_845E&PID_0001\\0&0000&0&0"
+DISPLAY = "PCI\\VEN_0000&DEV_0000&SUBSYS_00000000&REV_00\\00000000"
+results = []
+
+
+def check(condition, what):
+    results.append((bool(condition), what))
+    print(("ok   " if condition else "FAIL ") + what, flush=True)
+
+
+def run(state, *args, timeout=300, stdin=subprocess.DEVNULL):
+    return subprocess.run([DRVAUDIT, "--state-dir", state, *args], capture_output=True, text=True, timeout=timeout,
+                          stdin=stdin)
+
+
+def sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def make_catalog(cat, *files):
+    subprocess.run([sys.executable, os.path.join(HERE, "make_catalog.py"), cat, *files, "--signer", "drvaudit Test Signer"],
+                   check=True, capture_output=True, timeout=60)
+
+
+def driver_of(machine, instance):
+    doc = json.load(open(os.path.join(machine, "snapshot.json")))
+    return [d["driver"] for d in doc["devices"] if d["instance_id"] == instance][0]
+
+
+def verdict(state, machine, instance):
+    out = run(state, "--snapshot", os.path.join(machine, "snapshot.json"), "audit", "--json")
+    return [d["verdict"] for d in json.loads(out.stdout)["devices"] if d["instance_id"] == instance][0]
+
+
+def stores(machine):
+    return sorted(n for n in os.listdir(os.path.join(machine, "inf")) if n.lower().startswith("oem"))
+
+
+def display_package(folder):
+    """A second package, for the recorded machine's display adapter, newer than its display.inf."""
+    os.makedirs(folder)
+    open(os.path.join(folder, "drvaudit-display.inf"), "w", newline="\r\n").write("""[Version]
+Signature="$Windows NT$"
+Class=Display
+ClassGuid={4d36e968-e325-11ce-bfc1-08002be10318}
+Provider=%Vendor%
+CatalogFile=drvaudit-display.cat
+DriverVer=10/01/2026,30.0.1.2
+
+[SourceDisksNames]
+1=%Disk%,,,
+
+[SourceDisksFiles]
+drvaudit-display.dll=1,x64
+
+[Manufacturer]
+%Vendor%=Models,NTamd64
+
+[Models.NTamd64]
+%Display.Desc%=Display_Install,PCI\\VEN_0000&DEV_0000&SUBSYS_00000000&REV_00
+
+[Display_Install.NT]
+
+[Display_Install.NT.Services]
+AddService=,0x00000002
+
+[Strings]
+Vendor="drvaudit test"
+Display.Desc="drvaudit test display"
+Disk="drvaudit test package"
+""")
+    os.makedirs(os.path.join(folder, "x64"))
+    open(os.path.join(folder, "x64", "drvaudit-display.dll"), "wb").write(b"MZ" + os.urandom(4096))
+    make_catalog(os.path.join(folder, "drvaudit-display.cat"), os.path.join(folder, "drvaudit-display.inf"))
+
+
+def mouse_package(folder, payload_bytes):
+    """The fixture's mouse package, with a large payload so that a download can be cut halfway."""
+    shutil.copytree(os.path.join(FIXTURE, "package"), folder)
+    inf = os.path.join(folder, "drvaudit-hidmouse.inf")
+    text = open(inf, newline="").read().replace("drvaudit-hidmouse.txt=1", "drvaudit-hidmouse.txt=1\r\ndrvaudit-payload.bin=1")
+    open(inf, "w", newline="").write(text)
+    with open(os.path.join(folder, "drvaudit-payload.bin"), "wb") as f:
+        f.write(os.urandom(payload_bytes))
+    make_catalog(os.path.join(folder, "drvaudit-hidmouse.cat"), inf)
+
+
+def fixture_machine(tmp, name):
+    machine = os.path.join(tmp, name)
+    shutil.copytree(os.path.join(FIXTURE, "machine"), machine)
+    return machine
+
+
+def local_updates(tmp):
+    state = os.path.join(tmp, "state-local")
+    package = os.path.join(tmp, "local-package")
+    shutil.copytree(os.path.join(FIXTURE, "package"), package)
+    make_catalog(os.path.join(package, "drvaudit-hidmouse.cat"), os.path.join(package, "drvaudit-hidmouse.inf"))
+    check(run(state, "catalog", "index", package).returncode == 0, "index the package folder")
+    machine = fixture_machine(tmp, "machine")
+    snapshot = os.path.join(machine, "snapshot.json")
+    before = open(snapshot, "rb").read()
+    check(verdict(state, machine, MOUSE) == "update_available", "audit: update available for the mouse")
+
+    linux = run(state, "update", "--all", "--yes")
+    check(linux.returncode == 3 and "come with the kernel" in linux.stderr, "update of this Linux machine: exit 3, says why")
+    dry = run(state, "update", "--root", machine, "--all", "--dry-run")
+    check(dry.returncode == 0 and "install drvaudit-hidmouse.inf" in dry.stdout and "Restore point" in dry.stdout.replace("restore point", "Restore point"),
+          "dry run prints the steps")
+    check(open(snapshot, "rb").read() == before and stores(machine) == [], "the dry run changed nothing")
+    asked = run(state, "update", "--root", machine, "--all")
+    check(asked.returncode == 2 and "--yes" in asked.stderr, "without a terminal and --yes: usage error that names --yes")
+    unproven = run(state, "update", "--root", machine, "--all", "--yes")
+    check(unproven.returncode == 1 and "--allow-unsigned" in unproven.stdout, "a signer no one checked is not proof: exit 1")
+    check(open(snapshot, "rb").read() == before, "the refused package changed nothing")
+
+    done = run(state, "update", "--root", machine, "--all", "--yes", "--allow-unsigned", "--json")
+    check(done.returncode == 0, "update: exit %d %s" % (done.returncode, done.stderr[-300:]))
+    op = json.loads(done.stdout)["operation"]
+    check([s["state"] for s in op["steps"]] == ["done", "done", "done"], "restore point, install, end: all done")
+    check(driver_of(machine, MOUSE)["inf"] == "oem0.inf" and stores(machine) == ["oem0.inf"], "the machine's mouse uses oem0.inf")
+    check(verdict(state, machine, MOUSE) == "up_to_date", "audit after the update: up to date")
+    points = json.load(open(os.path.join(machine, "restore-points.json")))["points"]
+    check([p["state"] for p in points] == ["ended"], "the restore point was ended")
+    again = run(state, "update", "--root", machine, "--all", "--yes", "--allow-unsigned")
+    check(again.returncode == 0 and "nothing to update" in again.stdout, "a second update has nothing to do")
+
+    back = run(state, "rollback", "--last", "--yes", "--root", machine)
+    check(back.returncode == 0, "rollback --last: exit %d %s" % (back.returncode, back.stderr[-300:]))
+    check(driver_of(machine, MOUSE)["inf"] == "input.inf" and stores(machine) == [], "input.inf is back and oem0.inf is gone")
+    journal = json.loads(run(state, "journal", "--json").stdout)["operations"]
+    check(journal[0]["state"] == "rolled_back", "journal: the operation is rolled back")
+
+    # System Restore off: nothing changes, exit 3, and the message names --no-restore-point.
+    off = fixture_machine(tmp, "machine-no-restore")
+    open(os.path.join(off, "restore-points.json"), "w").write('{"next": 1, "points": [], "disabled": true}')
+    off_before = open(os.path.join(off, "snapshot.json"), "rb").read()
+    refused = run(state, "update", "--root", off, "--all", "--yes", "--allow-unsigned")
+    check(refused.returncode == 3 and "--no-restore-point" in refused.stderr, "System Restore off: exit 3 naming --no-restore-point")
+    check(open(os.path.join(off, "snapshot.json"), "rb").read() == off_before, "System Restore off: nothing changed")
+    check(not os.path.exists(os.path.join(off, "registry.json")) or json.load(open(os.path.join(off, "registry.json"))) == {},
+          "System Restore off: the frequency value is as before")
+
+    # One system-changing drvaudit at a time.
+    import fcntl
+    lock = open(os.path.join(state, "updater.lock"), "a+")
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    lock.seek(0)
+    lock.truncate()
+    lock.write("%d\n" % os.getpid())
+    lock.flush()
+    busy = run(state, "update", "--root", machine, "--all", "--yes", "--allow-unsigned")
+    check(busy.returncode == 5 and str(os.getpid()) in busy.stderr, "a held lock: exit 5 with the holder's pid")
+    fcntl.flock(lock, fcntl.LOCK_UN)
+    lock.close()
+    return state, package
+
+
+def journaled_kill_trials(tmp, state_template):
+    """kill -9 at random moments of `update`; then rollback --last or update --resume, alternately."""
+    template = fixture_machine(tmp, "kill-template")
+    original = open(os.path.join(template, "snapshot.json"), "rb").read()
+    state = os.path.join(tmp, "state-kill")
+    shutil.copytree(state_template, state)
+    for name in ("journal.db", "journal.db-wal", "journal.db-shm"):
+        if os.path.exists(os.path.join(state, name)):
+            os.remove(os.path.join(state, name))
+    args = ["update", "--all", "--yes", "--allow-unsigned"]
+    start = time.time()
+    timing = fixture_machine(tmp, "kill-timing")
+    run(state, *args, "--root", timing)
+    run(state, "rollback", "--last", "--yes", "--root", timing)
+    span = time.time() - start
+    rng = random.Random(2026)
+    interrupted = resumed = rolled = 0
+    bad = []
+    for trial in range(100):
+        machine = os.path.join(tmp, "kill-%d" % trial)
+        shutil.copytree(template, machine)
+        p = subprocess.Popen([DRVAUDIT, "--state-dir", state, *args, "--root", machine], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        if trial % 2:
+            time.sleep(rng.uniform(0, span / 2))
+        else:
+            # Kill as soon as the journal says a step has started: between a change and its result.
+            journal_db = os.path.join(state, "journal.db")
+            deadline = time.time() + 10
+            while time.time() < deadline and p.poll() is None:
+                try:
+                    with sqlite3.connect("file:%s?mode=ro" % journal_db, uri=True, timeout=0.05) as db:
+                        if db.execute("SELECT count(*) FROM operations WHERE state = 'running'").fetchone()[0]:
+                            break
+                except sqlite3.Error:
+                    pass
+            time.sleep(rng.uniform(0, 0.003))
+        p.kill()
+        p.wait()
+        listed = run(state, "journal", "--json")
+        if listed.returncode != 0:
+            bad.append("trial %d: journal unreadable: %s" % (trial, listed.stderr))
+            continue
+        ops = json.loads(listed.stdout)["operations"]
+        unfinished = bool(ops) and ops[0]["state"] in ("running", "rolling_back")
+        if unfinished:
+            interrupted += 1
+            busy = run(state, *args, "--root", machine)
+            if busy.returncode != 5 or "rollback --last" not in busy.stderr:
+                bad.append("trial %d: update did not refuse new work (exit %d)" % (trial, busy.returncode))
+        if unfinished and trial % 2 == 0 and ops[0]["state"] == "running":
+            r = run(state, "update", "--resume", "--root", machine)
+            resumed += 1
+            ok = r.returncode == 0 and driver_of(machine, MOUSE)["inf"] == "oem0.inf" and stores(machine) == ["oem0.inf"]
+            points = json.load(open(os.path.join(machine, "restore-points.json")))["points"]
+            ok = ok and points[-1]["state"] == "ended"
+            if not ok:
+                bad.append("trial %d: --resume did not reach the new state (exit %d, %r)" % (trial, r.returncode, r.stderr[-200:]))
+            run(state, "rollback", "--last", "--yes", "--root", machine)
+        else:
+            r = run(state, "rollback", "--last", "--yes", "--root", machine)
+            rolled += 1
+            if open(os.path.join(machine, "snapshot.json"), "rb").read() != original and not (
+                    driver_of(machine, MOUSE)["inf"] == "input.inf" and stores(machine) == []):
+                bad.append("trial %d: rollback did not reach the old state (exit %d, %r)" % (trial, r.returncode, r.stderr[-200:]))
+        if driver_of(machine, MOUSE)["inf"] != "input.inf" or stores(machine):
+            bad.append("trial %d: not clean at the end" % trial)
+        if os.path.exists(os.path.join(machine, "registry.json")) and json.load(open(os.path.join(machine, "registry.json"))):
+            bad.append("trial %d: the frequency value was left changed" % trial)
+        shutil.rmtree(machine)
+    for b in bad[:10]:
+        print("   ", b)
+    check(not bad, "100 kill -9 trials of a journaled run: %d interrupted mid-operation, %d resumed, %d rolled back; %d bad"
+          % (interrupted, resumed, rolled, len(bad)))
+    check(interrupted >= 25, "at least 25 trials were killed mid-operation (%d)" % interrupted)
+
+
+def staging(tmp):
+    pki = loopback_https.make_pki(tmp)
+    www = os.path.join(tmp, "www")
+    source = os.path.join(tmp, "feed-source")
+    os.makedirs(source)
+    payload = 6 << 20
+    mouse_package(os.path.join(source, "mouse"), payload)
+    display_package(os.path.join(source, "display"))
+    state = os.path.join(tmp, "state-stage")
+    feed = os.path.join(www, "feed.json")
+    check(run(state, "catalog", "export", source, "-o", feed).returncode == 0, "catalog export")
+    doc = json.load(open(feed))
+    # The display package as a CAB (gcab), as vendors ship them.
+    disp = [p for p in doc["packages"] if p["inf"] == "drvaudit-display.inf"][0]
+    cab = os.path.join(www, "packages", "drvaudit-display.cab")
+    subprocess.run(["gcab", "-c", cab, "drvaudit-display.inf", "drvaudit-display.cat", "x64/drvaudit-display.dll"],
+                   cwd=os.path.join(source, "display"), check=True, capture_output=True)
+    disp["download"] = {"url": "packages/drvaudit-display.cab", "size": os.path.getsize(cab), "sha256": sha256(cab), "format": "cab"}
+    json.dump(doc, open(feed, "w"), indent=1)
+    pub, key = os.path.join(tmp, "feed.pub"), os.path.join(tmp, "feed.key")
+    subprocess.run(["minisign", "-G", "-W", "-p", pub, "-s", key], check=True, capture_output=True)
+
+    def sign():
+        subprocess.run(["minisign", "-S", "-s", key, "-m", feed], check=True, capture_output=True)
+
+    sign()
+    logs = os.path.join(tmp, "nginx")
+    os.makedirs(logs)
+    nginx = loopback_https.Nginx(logs, www, pki, extra="limit_rate 3m;")
+    try:
+        url = nginx.url("feed.json")
+        check(run(state, "catalog", "add-source", url, "--pubkey", pub, "--ca-file", pki["ca.pem"]).returncode == 0, "add-source")
+        check(run(state, "catalog", "sync").returncode == 0, "catalog sync")
+        machine = fixture_machine(tmp, "stage-machine")
+        snapshot = os.path.join(machine, "snapshot.json")
+        stage = os.path.join(tmp, "stage")
+        mouse_zip = [p for p in doc["packages"] if p["inf"] == "drvaudit-hidmouse.inf"][0]["download"]
+        part = os.path.join(state, "packages", mouse_zip["sha256"], "package.zip.part")
+
+        # Cut the download halfway (kill -9), then run again: it resumes with Range.
+        p = subprocess.Popen([DRVAUDIT, "--state-dir", state, "--snapshot", snapshot, "update", "--all", "--stage-dir", stage],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + 60
+        while time.time() < deadline and (not os.path.exists(part) or os.path.getsize(part) < mouse_zip["size"] // 3):
+            time.sleep(0.02)
+        p.kill()
+        p.wait()
+        had = os.path.getsize(part) if os.path.exists(part) else 0
+        check(0 < had < mouse_zip["size"], "the cut left a partial download (%d of %d bytes)" % (had, mouse_zip["size"]))
+        check(not os.path.exists(os.path.join(stage, "manifest.json")), "a cut staging run leaves no manifest")
+        open(nginx.bytes_log, "a").write("--- resume\n")
+        staged = run(state, "--snapshot", snapshot, "update", "--all", "--stage-dir", stage, "--json")
+        check(staged.returncode == 0, "staging: exit %d %s" % (staged.returncode, staged.stderr[-300:]))
+        log = open(nginx.bytes_log).read().split("--- resume\n")[1]
+        zip_name = mouse_zip["url"].split("/")[-1]
+        resumed = [l.split() for l in log.splitlines() if zip_name in l]
+        check(len(resumed) == 1 and resumed[0][2] == "206" and int(resumed[0][3]) == mouse_zip["size"] - had
+              and resumed[0][4] == "bytes=%d-" % had,
+              "the resumed download asked for bytes=%d- and received only the missing %d bytes: %r"
+              % (had, mouse_zip["size"] - had, resumed))
+        manifest = json.load(open(os.path.join(stage, "manifest.json")))
+        check(sorted(p["instance_id"] for p in manifest["packages"]) == sorted([MOUSE, DISPLAY]), "the manifest has both packages")
+        good = all(sha256(os.path.join(stage, p["folder"], f["path"])) == f["sha256"] for p in manifest["packages"] for f in p["files"])
+        check(good, "every staged file has the manifest's SHA-256")
+        files = {f["path"] for p in manifest["packages"] for f in p["files"]}
+        check({"drvaudit-payload.bin", "x64/drvaudit-display.dll", "drvaudit-display.cat"} <= files,
+              "the CAB's subfolder and the payload are staged: %r" % sorted(files))
+        cached = run(state, "--snapshot", snapshot, "update", "--all", "--stage-dir", os.path.join(tmp, "stage-again"))
+        check(cached.returncode == 0, "staging again")
+        check(len([l for l in open(nginx.bytes_log).read().split("--- resume\n")[1].splitlines() if zip_name in l]) == 1,
+              "a cached, verified package is not downloaded again")
+
+        # --from-stage on the (recorded) Windows machine, with one byte changed in one package.
+        tampered = os.path.join(tmp, "stage-tampered")
+        shutil.copytree(stage, tampered)
+        mouse_entry = [p for p in manifest["packages"] if p["instance_id"] == MOUSE][0]
+        victim = os.path.join(tampered, mouse_entry["folder"], "drvaudit-payload.bin")
+        data = bytearray(open(victim, "rb").read())
+        data[len(data) // 2] ^= 1
+        open(victim, "wb").write(data)
+        target = fixture_machine(tmp, "offline-pc")
+        installed = run(state, "update", "--root", target, "--from-stage", tampered, "--yes", "--allow-unsigned", "--json")
+        report = json.loads(installed.stdout) if installed.stdout else {}
+        check(installed.returncode == 1, "--from-stage with a changed byte: exit %d (1 expected)" % installed.returncode)
+        check([r["instance_id"] for r in report.get("refused", [])] == [MOUSE] and "differs from the manifest" in
+              report.get("refused", [{}])[0].get("why", ""), "the changed package is refused: %r" % report.get("refused"))
+        check(driver_of(target, MOUSE)["inf"] == "input.inf", "the refused package was not installed")
+        check(driver_of(target, DISPLAY)["inf"].startswith("oem"), "the intact package was installed")
+        ok = run(state, "update", "--root", fixture_machine(tmp, "offline-pc-2"), "--from-stage", stage, "--yes",
+                 "--allow-unsigned")
+        check(ok.returncode == 0, "--from-stage of the intact stage folder: exit %d" % ok.returncode)
+
+        # A feed whose SHA-256 is wrong: refused, and no cache entry is left behind.
+        bad_state = os.path.join(tmp, "state-bad")
+        shutil.copytree(state, bad_state, ignore=shutil.ignore_patterns("packages"))
+        doc2 = json.load(open(feed))
+        m = [p for p in doc2["packages"] if p["inf"] == "drvaudit-hidmouse.inf"][0]
+        m["download"]["sha256"] = "0" * 64
+        json.dump(doc2, open(feed, "w"), indent=1)
+        sign()
+        run(bad_state, "catalog", "sync")
+        refused = run(bad_state, "--snapshot", snapshot, "update", "--all", "--stage-dir", os.path.join(tmp, "stage-bad"))
+        check(refused.returncode == 1 and "SHA-256" in refused.stderr + refused.stdout, "a wrong SHA-256 is refused")
+        check(not os.path.exists(os.path.join(bad_state, "packages", "0" * 64, "package.zip")) and
+              not os.path.exists(os.path.join(bad_state, "packages", "0" * 64, "package.zip.part")),
+              "a refused download leaves no cache entry")
+
+        # A zip-slip package with the right size and SHA-256: refused, nothing outside the cache.
+        evil = os.path.join(www, "packages", "evil.zip")
+        with zipfile.ZipFile(evil, "w") as z:
+            z.writestr("drvaudit-hidmouse.inf", open(os.path.join(source, "mouse", "drvaudit-hidmouse.inf"), "rb").read())
+            z.writestr("../../../../drvaudit-zip-slip.txt", b"outside")
+        m["download"] = {"url": "packages/evil.zip", "size": os.path.getsize(evil), "sha256": sha256(evil), "format": "zip"}
+        json.dump(doc2, open(feed, "w"), indent=1)
+        sign()
+        run(bad_state, "catalog", "sync")
+        slip = run(bad_state, "--snapshot", snapshot, "update", "--all", "--stage-dir", os.path.join(tmp, "stage-evil"))
+        check(slip.returncode == 1 and "climbs out" in slip.stderr + slip.stdout, "a zip-slip archive is refused")
+        leaked = [os.path.join(r, f) for r, _, fs in os.walk(tmp) for f in fs if f == "drvaudit-zip-slip.txt"]
+        check(not leaked and not os.path.exists("/drvaudit-zip-slip.txt"), "nothing was written outside: %r" % leaked)
+
+        # 100 kill -9 trials of staging runs (every fifth with an empty cache, so downloads are cut too).
+        doc["packages"] = [p for p in doc["packages"]]
+        json.dump(doc, open(feed, "w"), indent=1)
+        sign()
+        run(state, "catalog", "sync")
+        rng = random.Random(7)
+        bad = []
+        complete = 0
+        for trial in range(100):
+            if trial % 5 == 0:
+                shutil.rmtree(os.path.join(state, "packages"), ignore_errors=True)
+            out = os.path.join(tmp, "stage-kill-%d" % trial)
+            p = subprocess.Popen([DRVAUDIT, "--state-dir", state, "--snapshot", snapshot, "update", "--all", "--stage-dir", out],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(rng.uniform(0, 2.5 if trial % 5 == 0 else 0.3))
+            p.kill()
+            p.wait()
+            mf = os.path.join(out, "manifest.json")
+            if os.path.exists(mf):
+                complete += 1
+                m2 = json.load(open(mf))
+                if not all(sha256(os.path.join(out, q["folder"], f["path"])) == f["sha256"] for q in m2["packages"] for f in q["files"]):
+                    bad.append("trial %d: a manifest whose files do not verify" % trial)
+            if trial % 10 == 9:
+                again = run(state, "--snapshot", snapshot, "update", "--all", "--stage-dir", out)
+                if again.returncode != 0 or not os.path.exists(mf):
+                    bad.append("trial %d: staging again after the kill failed: %s" % (trial, again.stderr[-200:]))
+            for sha in os.listdir(os.path.join(state, "packages")) if os.path.isdir(os.path.join(state, "packages")) else []:
+                for name in ("package.zip", "package.cab"):
+                    f = os.path.join(state, "packages", sha, name)
+                    if os.path.exists(f) and sha256(f) != sha:
+                        bad.append("trial %d: cache entry %s does not match its name" % (trial, sha))
+            shutil.rmtree(out, ignore_errors=True)
+        for b in bad[:10]:
+            print("   ", b)
+        check(not bad, "100 kill -9 trials of staging: %d completed before the kill; %d bad" % (complete, len(bad)))
+    finally:
+        nginx.stop()
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="drvaudit-update-")
+    try:
+        state, _ = local_updates(tmp)
+        journaled_kill_trials(tmp, state)
+        staging(tmp)
+    except Exception as e:  # a crash of the harness is a failure too
+        import traceback
+        traceback.print_exc()
+        check(False, "%s: %s" % (type(e).__name__, e))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    failed = [w for ok, w in results if not ok]
+    print("%d passed, %d failed" % (len(results) - len(failed), len(failed)))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -16,6 +16,7 @@
 #include "catalog/audit.hpp"
 #include "catalog/catalog_store.hpp"
 #include "common/text.hpp"
+#include "updater/update_plan.hpp"
 
 namespace {
 using drvaudit::text::hex;
@@ -160,5 +161,20 @@ int main(int argc, char** argv) {
   std::printf(
       "audit of %d devices: first run %.1f ms, median of 7 %.1f ms, best %.1f ms (%zu candidates, %zu actionable)\n",
       kDevices, first, runs[runs.size() / 2], runs.front(), candidates, actionable);
+
+  // The update plan (issue 12): the same audit, then the selection of what `update --all` installs.
+  std::vector<double> plans;
+  std::size_t chosen = 0;
+  for (int run = 0; run < 7; ++run) {
+    const auto start = std::chrono::steady_clock::now();
+    drvaudit::audit::MachineAudit machine;
+    for (const auto& d : list) machine.devices.push_back(auditor.audit(d));
+    const auto plan = drvaudit::updater::make_plan(machine, {{}, true, false});
+    chosen = plan.devices.size();
+    plans.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+  }
+  std::sort(plans.begin(), plans.end());
+  std::printf("update plan for %d devices: median of 7 %.1f ms, best %.1f ms (%zu to install)\n", kDevices,
+              plans[plans.size() / 2], plans.front(), chosen);
   return 0;
 }

@@ -14,10 +14,11 @@
 namespace {
 
 constexpr const char* kExitCodes = R"(Exit codes:
-  0   done, nothing to do             5   busy (another drvaudit is running)
-  1   error (audit --strict: nothing  10   updates available (audit)
-      could be checked)               11   devices need attention, no update (audit)
-  2   usage error                     20   reboot required (reserved: update, repair)
+  0   done, nothing to do             5   busy (another drvaudit is running, or an
+  1   error (audit --strict: nothing       interrupted update to roll back or resume)
+      could be checked)              10   updates available (audit)
+  2   usage error                     11   devices need attention, no update (audit)
+                                      20   reboot required (update)
   3   unsupported on this system     130   interrupted (Ctrl-C); finished work is kept
   4   needs administrator rights)";
 

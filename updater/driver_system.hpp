@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "scanner/device.hpp"
+
 // The system the updater changes, behind one interface (the osquery/fwupd model): Windows itself
 // (updater/windows/), or a recorded machine in a folder (updater/fixture_system.cpp: rehearsals on
 // any platform, and the crash tests). Steps call only this.
@@ -21,6 +23,11 @@ struct DriverBinding {
   std::string matching_id;  // the device ID the INF matched (MatchingDeviceId): what undo installs for
   friend bool operator==(const DriverBinding&, const DriverBinding&) = default;
 };
+
+// What a scan says a device's driver is, as a binding.
+DriverBinding binding_of(const Device& device);
+// The INF files in a folder (%windir%\INF), by name.
+std::vector<std::string> inf_files_in(const std::filesystem::path& folder);
 
 struct InstallResult {
   bool accepted = false;  // the API said it installed (never trusted alone: the step reads back)

@@ -10,6 +10,7 @@
 #include "common/atomic_file.hpp"
 #include "common/error.hpp"
 #include "common/hash.hpp"
+#include "common/read_file.hpp"
 #include "common/text.hpp"
 #include "scanner/snapshot.hpp"
 #include "updater/driver_system.hpp"
@@ -24,17 +25,9 @@ namespace {
 constexpr std::uint32_t kErrorFileNotFound = 2;
 constexpr std::uint32_t kErrorNoSuchDevinst = 0xE000020B;
 
-std::string read_all(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw Error("cannot read " + file.string());
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 nlohmann::json read_json(const std::filesystem::path& file, nlohmann::json fallback) {
   if (!std::filesystem::exists(file)) return fallback;
-  auto value = nlohmann::json::parse(read_all(file), nullptr, false);
+  auto value = nlohmann::json::parse(read_whole_file(file), nullptr, false);
   if (value.is_discarded()) throw Error(file.string() + " is not JSON");
   return value;
 }
@@ -59,15 +52,7 @@ class FixtureSystem : public DriverSystem {
     const auto inv = snapshot::load(snapshot_file());
     for (const auto& d : inv.devices) {
       if (d.instance_id != instance_id) continue;
-      DriverBinding b;
-      if (d.driver) {
-        b.inf = d.driver->inf;
-        b.section = d.driver->section;
-        b.version = d.driver->version;
-        b.matching_id = d.driver->matching_id;
-      }
-      b.problem = d.problem_code;
-      return b;
+      return binding_of(d);
     }
     return std::nullopt;
   }
@@ -79,7 +64,7 @@ class FixtureSystem : public DriverSystem {
       result.message = "ERROR_FILE_NOT_FOUND: " + inf.string();
       return result;
     }
-    const auto bytes = read_all(inf);
+    const auto bytes = read_whole_file(inf);
     auto package = inf::load_package(bytes, inf.filename().string());
     catalog::check_signatures(package, bytes, inf);
     auto inv = snapshot::load(snapshot_file());
@@ -134,15 +119,7 @@ class FixtureSystem : public DriverSystem {
 
   std::filesystem::path inf_folder() override { return root_ / "inf"; }
 
-  std::vector<std::string> store_infs() override {
-    std::vector<std::string> names;
-    for (const auto& e : std::filesystem::directory_iterator(inf_folder())) {
-      const auto n = e.path().filename().string();
-      if (text::iends_with(n, ".inf")) names.push_back(n);
-    }
-    std::sort(names.begin(), names.end());
-    return names;
-  }
+  std::vector<std::string> store_infs() override { return inf_files_in(inf_folder()); }
 
   std::vector<std::string> devices_using(const std::string& inf) override {
     std::vector<std::string> ids;

@@ -10,19 +10,12 @@
 #include "catalog/inf_document.hpp"
 #include "catalog/signature_check.hpp"
 #include "common/error.hpp"
+#include "common/read_file.hpp"
 #include "common/text.hpp"
 
 namespace drvaudit::updater {
 
 namespace {
-std::string read_all(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw Error("cannot read " + file.string());
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 // Section names for an architecture: the undecorated one and its .arch variant (as Windows reads
 // [SourceDisksFiles] and [SourceDisksFiles.amd64] together).
 std::vector<std::string> decorated(const std::string& base, const std::string& arch) {
@@ -69,7 +62,7 @@ std::optional<std::filesystem::path> find_case_insensitive(const std::filesystem
 }  // namespace
 
 std::vector<std::string> package_files(const std::filesystem::path& inf, const std::string& arch) {
-  const auto doc = inf::Document::parse(read_all(inf));
+  const auto doc = inf::Document::parse(read_whole_file(inf));
   std::vector<std::string> files{inf.filename().string()};
   std::set<std::string> seen{text::to_lower(files.front())};
   auto add = [&](const std::string& f) {
@@ -107,7 +100,7 @@ PackageCheck check_package(const std::filesystem::path& inf_path, const PackageE
   PackageCheck out;
   std::string bytes;
   try {
-    bytes = read_all(inf_path);
+    bytes = read_whole_file(inf_path);
   } catch (const Error& e) {
     out.problems.push_back(e.what());
     return out;

@@ -7,6 +7,7 @@
 #include "common/error.hpp"
 #include "common/hash.hpp"
 #include "common/json_error.hpp"
+#include "common/read_file.hpp"
 #include "common/text.hpp"
 
 namespace drvaudit::updater {
@@ -54,14 +55,11 @@ nlohmann::ordered_json to_json(const StageManifest& m) {
 
 StageManifest read_manifest(const std::filesystem::path& dir) {
   const auto file = dir / "manifest.json";
-  std::ifstream in(file, std::ios::binary);
-  if (!in)
+  if (!std::filesystem::is_regular_file(file))
     throw Error(dir.string() + " has no manifest.json: it is not a stage folder, or its staging run did not finish");
-  std::ostringstream text_in;
-  text_in << in.rdbuf();
   nlohmann::json doc;
   try {
-    doc = nlohmann::json::parse(text_in.str());
+    doc = nlohmann::json::parse(read_whole_file(file));
   } catch (const nlohmann::json::exception& e) {
     throw ParseError(file.string() + ": " + json_error_text(e.what()));
   }

@@ -81,15 +81,7 @@ class WindowsSystem : public DriverSystem {
   std::optional<DriverBinding> binding(const std::string& instance_id) override {
     for (const auto& d : SetupApiSource(true).scan().devices) {
       if (!text::iequals(d.instance_id, instance_id)) continue;
-      DriverBinding b;
-      if (d.driver) {
-        b.inf = d.driver->inf;
-        b.section = d.driver->section;
-        b.version = d.driver->version;
-        b.matching_id = d.driver->matching_id;
-      }
-      b.problem = d.problem_code;
-      return b;
+      return binding_of(d);
     }
     return std::nullopt;
   }
@@ -125,16 +117,7 @@ class WindowsSystem : public DriverSystem {
     return std::filesystem::path(windir) / "INF";
   }
 
-  std::vector<std::string> store_infs() override {
-    std::vector<std::string> names;
-    std::error_code ec;
-    for (const auto& e : std::filesystem::directory_iterator(inf_folder(), ec)) {
-      const auto n = e.path().filename().string();
-      if (text::iends_with(n, ".inf")) names.push_back(n);
-    }
-    std::sort(names.begin(), names.end());
-    return names;
-  }
+  std::vector<std::string> store_infs() override { return inf_files_in(inf_folder()); }
 
   std::vector<std::string> devices_using(const std::string& inf) override {
     std::vector<std::string> ids;

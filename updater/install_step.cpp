@@ -72,6 +72,8 @@ class InstallDriver : public Step {
     if (now->problem != 0) return Outcome::failed(seen);
     params_["installed"] = binding_json(*now);
     if (now->version.empty()) seen += " (the OS reports no driver version)";
+    if (params_.value("allowed_unsigned", false))
+      seen += "; installed under --allow-unsigned (" + params_.value("signature", "") + ")";
     return Outcome::done(seen);
   }
 
@@ -150,6 +152,8 @@ PlannedStep plan_install(DriverSystem& system, const InstallRequest& r) {
                         {"section", r.section},
                         {"version", r.version},
                         {"force", r.force},
+                        {"signature", r.signature},
+                        {"allowed_unsigned", r.allowed_unsigned},
                         {"previous", binding_json(r.previous)},
                         {"previous_matching_id", r.previous_matching_id},
                         {"added_before", system.store_infs()}};

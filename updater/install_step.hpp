@@ -17,11 +17,13 @@ inline constexpr const char* kInstallDriver = "install-driver";
 
 struct InstallRequest {
   std::string instance_id, description;
-  std::string hardware_id;       // the ID the new INF matches (what the API is called with)
-  std::filesystem::path inf;     // the package's INF, in the cache or the stage folder
-  std::string section, version;  // what the INF installs for that ID
-  bool force = false;            // --include-better-match: Windows would keep the installed one
-  DriverBinding previous;        // the device's driver now
+  std::string hardware_id;        // the ID the new INF matches (what the API is called with)
+  std::filesystem::path inf;      // the package's INF, in the cache or the stage folder
+  std::string section, version;   // what the INF installs for that ID
+  bool force = false;             // --include-better-match: Windows would keep the installed one
+  std::string signature;          // as checked before the install: status and signer, or why not proven
+  bool allowed_unsigned = false;  // installed only because of --allow-unsigned
+  DriverBinding previous;         // the device's driver now
   std::string previous_matching_id;
 };
 

@@ -39,6 +39,7 @@ void apply_signature_rule(PreparedPackage& p, const PrepareOptions& options) {
             "); --allow-unsigned installs it anyway";
     return;
   }
+  p.allowed_unsigned = !proven;
   p.ready = true;
 }
 }  // namespace
@@ -111,6 +112,8 @@ std::vector<PlannedStep> build_steps(DriverSystem& system, const std::vector<Pre
     r.section = p.check.section;
     r.version = p.check.version;
     r.force = p.force;
+    r.signature = p.check.signature_text;
+    r.allowed_unsigned = p.allowed_unsigned;
     r.previous = *now;
     r.previous_matching_id = now->matching_id;
     steps.push_back(plan_install(system, r));

@@ -27,8 +27,9 @@ struct PreparedPackage {
   CachedPackage package;
   PackageCheck check;
   bool force = false;
-  bool ready = false;  // every check passed, and the signature rule too
-  std::string why;     // why not, when not
+  bool ready = false;             // every check passed, and the signature rule too
+  bool allowed_unsigned = false;  // ready only because of --allow-unsigned
+  std::string why;                // why not, when not
 };
 
 struct PrepareOptions {

@@ -378,6 +378,21 @@ def staging(tmp):
               not os.path.exists(os.path.join(bad_state, "packages", "0" * 64, "package.zip.part")),
               "a refused download leaves no cache entry")
 
+        # A feed whose size is wrong (the right SHA-256): the download is cut off at the feed's size.
+        size_state = os.path.join(tmp, "state-size")
+        shutil.copytree(state, size_state, ignore=shutil.ignore_patterns("packages"))
+        m["download"]["sha256"] = mouse_zip["sha256"]
+        m["download"]["size"] = mouse_zip["size"] - 100
+        json.dump(doc2, open(feed, "w"), indent=1)
+        sign()
+        run(size_state, "catalog", "sync")
+        short = run(size_state, "--snapshot", snapshot, "update", "--all", "--stage-dir", os.path.join(tmp, "stage-size"))
+        said = short.stderr + short.stdout
+        check(short.returncode == 1 and ("more than the feed's" in said or "larger than the %d-byte limit" % (mouse_zip["size"] - 99) in said),
+              "a wrong size is refused: exit %d %r" % (short.returncode, said[-300:]))
+        check(not any(f.startswith("package.zip") for f in os.listdir(os.path.join(size_state, "packages", mouse_zip["sha256"]))),
+              "a download of the wrong size leaves no cache entry")
+
         # A zip-slip package with the right size and SHA-256: refused, nothing outside the cache.
         evil = os.path.join(www, "packages", "evil.zip")
         with zipfile.ZipFile(evil, "w") as z:

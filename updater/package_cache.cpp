@@ -9,23 +9,6 @@
 
 namespace drvaudit::updater {
 
-namespace {
-std::optional<std::filesystem::path> find_inf(const std::filesystem::path& folder, const std::string& relative) {
-  std::filesystem::path at = folder;
-  for (const auto part : text::split(relative, '/')) {
-    if (part.empty()) continue;
-    std::optional<std::filesystem::path> found;
-    std::error_code ec;
-    for (const auto& e : std::filesystem::directory_iterator(at, ec)) {
-      if (text::iequals(e.path().filename().string(), part)) found = e.path();
-    }
-    if (!found) return std::nullopt;
-    at = *found;
-  }
-  return at;
-}
-}  // namespace
-
 CachedPackage PackageCache::fetch(const catalog::Entry& entry, const std::string& arch,
                                   const std::optional<std::filesystem::path>& ca_file) {
   std::filesystem::create_directories(root_);
@@ -82,7 +65,7 @@ CachedPackage PackageCache::from_download(const catalog::Entry& entry,
     out.transferred = result.transferred;
   }
   if (!std::filesystem::is_directory(files)) extract_archive(archive, files);
-  const auto inf = find_inf(files, loc.inf_path.empty() ? entry.inf_name : loc.inf_path);
+  const auto inf = find_in_package(files, loc.inf_path.empty() ? entry.inf_name : loc.inf_path);
   if (!inf) throw Error(out.origin + ": the archive has no " + (loc.inf_path.empty() ? entry.inf_name : loc.inf_path));
   out.inf = *inf;
   out.folder = inf->parent_path();

@@ -39,9 +39,10 @@ std::string join_path(const std::string& a, const std::string& b) {
   return (x.back() == '/' ? x : x + "/") + y;
 }
 
+}  // namespace
+
 // Windows finds package files case-insensitively; the stage or cache folder may be on Linux.
-std::optional<std::filesystem::path> find_case_insensitive(const std::filesystem::path& folder,
-                                                           const std::string& relative) {
+std::optional<std::filesystem::path> find_in_package(const std::filesystem::path& folder, const std::string& relative) {
   std::filesystem::path at = folder;
   for (const auto part : text::split(relative, '/')) {
     if (part.empty() || part == ".") continue;
@@ -59,8 +60,6 @@ std::optional<std::filesystem::path> find_case_insensitive(const std::filesystem
   }
   return at;
 }
-}  // namespace
-
 std::vector<std::string> package_files(const std::filesystem::path& inf, const std::string& arch) {
   const auto doc = inf::Document::parse(read_whole_file(inf));
   std::vector<std::string> files{inf.filename().string()};
@@ -143,7 +142,7 @@ PackageCheck check_package(const std::filesystem::path& inf_path, const PackageE
   for (const auto& sig : package.signatures) catalogs.insert(text::to_lower(sig.catalog_file));
   std::vector<std::string> present;
   for (const auto& f : out.files) {
-    const auto found = find_case_insensitive(folder, f);
+    const auto found = find_in_package(folder, f);
     if (found && std::filesystem::is_regular_file(*found)) {
       present.push_back(std::filesystem::relative(*found, folder).generic_string());  // as the package spells it
     } else if (!catalogs.count(text::to_lower(f))) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,10 @@ struct PackageCheck {
 };
 
 PackageCheck check_package(const std::filesystem::path& inf, const PackageExpectation& expected);
+
+// A file of a package by its relative path ('/'-separated), each part matched case-insensitively
+// as Windows does (the package may be on Linux); nullopt when absent or when a part is "..".
+std::optional<std::filesystem::path> find_in_package(const std::filesystem::path& folder, const std::string& relative);
 
 // The files an INF's package consists of (the INF, its CatalogFile entries, every SourceDisksFiles
 // entry for the architecture), relative to its folder, whether or not they exist.

@@ -43,9 +43,8 @@ UpdatePlan make_plan(const audit::MachineAudit& machine, const PlanOptions& opti
     const auto why = refusal(a, options);
     if (!why.empty()) {
       // --all lists only the flagged devices it leaves; a named device always gets its answer.
-      if (!options.devices.empty() || a.verdict != audit::Verdict::up_to_date)
-        if (!options.devices.empty() || a.verdict != audit::Verdict::no_catalog_data)
-          plan.skipped.push_back({a.device, a.verdict, why});
+      const bool flagged = a.verdict != audit::Verdict::up_to_date && a.verdict != audit::Verdict::no_catalog_data;
+      if (!options.devices.empty() || flagged) plan.skipped.push_back({a.device, a.verdict, why});
       continue;
     }
     plan.devices.push_back({a, *a.best, a.verdict == audit::Verdict::better_match});

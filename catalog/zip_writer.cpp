@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <fstream>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "catalog/feed_export.hpp"
@@ -22,6 +23,12 @@ struct EntryCloser {
 
 // libarchive writes through these into a std::ofstream, which opens any path on every platform
 // (archive_write_open_filename takes a narrow name, which Windows reads in its ANSI code page).
+// libarchive's message for the last error, which may be NULL.
+std::string archive_error(archive* a) {
+  const char* message = archive_error_string(a);
+  return message ? message : "no reason given";
+}
+
 la_ssize_t write_out(archive*, void* out, const void* data, std::size_t size) {
   auto* stream = static_cast<std::ofstream*>(out);
   stream->write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
@@ -35,7 +42,7 @@ void write_zip(const std::filesystem::path& folder, const std::filesystem::path&
   std::ofstream out(zip, std::ios::binary | std::ios::trunc);
   if (!out) throw Error("cannot write " + zip.string());
   if (archive_write_open(a.get(), &out, nullptr, write_out, nullptr) != ARCHIVE_OK) {
-    throw Error("cannot write " + zip.string() + ": " + archive_error_string(a.get()));
+    throw Error("cannot write " + zip.string() + ": " + archive_error(a.get()));
   }
   const std::string base = folder.string();
   for (const auto& [path, stamp] : list_files(folder, [](std::string_view) { return true; })) {
@@ -51,11 +58,11 @@ void write_zip(const std::filesystem::path& folder, const std::filesystem::path&
     archive_entry_set_mtime(entry.get(), static_cast<time_t>(stamp.mtime_ns / 1'000'000'000), 0);
     if (archive_write_header(a.get(), entry.get()) != ARCHIVE_OK ||
         archive_write_data(a.get(), data.data(), data.size()) != static_cast<la_ssize_t>(data.size())) {
-      throw Error("cannot write " + zip.string() + ": " + archive_error_string(a.get()));
+      throw Error("cannot write " + zip.string() + ": " + archive_error(a.get()));
     }
   }
   if (archive_write_close(a.get()) != ARCHIVE_OK || !out.flush())
-    throw Error("cannot write " + zip.string() + ": " + archive_error_string(a.get()));
+    throw Error("cannot write " + zip.string() + ": " + archive_error(a.get()));
 }
 
 }  // namespace drvaudit::catalog

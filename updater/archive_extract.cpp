@@ -47,6 +47,12 @@ la_int64_t skip_in(archive* a, void* data, la_int64_t request) {
   return after < 0 ? 0 : after - before;
 }
 
+// libarchive's message for the last error; it has none for some damaged archives (NULL).
+std::string archive_error(archive* a) {
+  const char* message = archive_error_string(a);
+  return message ? message : "no reason given";
+}
+
 // A relative path of plain names: no root, no drive, no "..", no empty or "." parts that hide one.
 std::string safe_relative(std::string name, const std::string& where) {
   for (auto& c : name) {
@@ -93,13 +99,13 @@ ExtractResult extract_archive(const std::filesystem::path& archive_path, const s
     archive_read_set_seek_callback(a.get(), seek_in);
     archive_read_set_skip_callback(a.get(), skip_in);
     if (archive_read_open1(a.get()) != ARCHIVE_OK)
-      throw Error(where + ": not a ZIP or CAB archive (" + std::string(archive_error_string(a.get())) + ")");
+      throw Error(where + ": not a ZIP or CAB archive (" + archive_error(a.get()) + ")");
     archive_entry* entry = nullptr;
     for (;;) {
       const int rc = archive_read_next_header(a.get(), &entry);
       if (rc == ARCHIVE_EOF) break;
       if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN)
-        throw Error(where + ": damaged archive (" + std::string(archive_error_string(a.get())) + ")");
+        throw Error(where + ": damaged archive (" + archive_error(a.get()) + ")");
       if (++result.entries > limits.max_entries)
         throw Error(where + ": more than " + std::to_string(limits.max_entries) + " entries");
       const char* raw = archive_entry_pathname(entry);
@@ -125,8 +131,7 @@ ExtractResult extract_archive(const std::filesystem::path& archive_path, const s
         const auto n = archive_read_data(a.get(), buffer, sizeof buffer);
         if (n == 0) break;
         if (n < 0)
-          throw Error(where + ": entry " + text::escape_control(name) + " is damaged (" +
-                      std::string(archive_error_string(a.get())) + ")");
+          throw Error(where + ": entry " + text::escape_control(name) + " is damaged (" + archive_error(a.get()) + ")");
         result.bytes += static_cast<std::uint64_t>(n);
         if (result.bytes > budget)
           throw Error(where + ": expands beyond " + std::to_string(budget) + " bytes (" +
@@ -138,6 +143,11 @@ ExtractResult extract_archive(const std::filesystem::path& archive_path, const s
       if (!out.flush()) throw Error("cannot write " + target.string());
     }
     if (result.entries == 0) throw Error(where + ": the archive is empty");
+  } catch (const std::filesystem::filesystem_error& e) {
+    // Entries that collide on disk (a file where a folder must go) are the archive's fault.
+    std::error_code ec;
+    std::filesystem::remove_all(partial, ec);
+    throw Error(where + ": cannot be extracted: " + e.code().message() + " (" + e.path1().filename().string() + ")");
   } catch (...) {
     std::error_code ec;
     std::filesystem::remove_all(partial, ec);

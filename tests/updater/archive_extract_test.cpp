@@ -103,3 +103,16 @@ TEST_CASE("extract: truncated and non-archives are refused") {
   CHECK_THROWS_AS(drvaudit::updater::extract_archive(dir / "p.zip", dir / "out"), drvaudit::Error);
   CHECK_FALSE(std::filesystem::exists(dir / "out"));
 }
+
+TEST_CASE("extract: archives the fuzzer found are refused with an error, not a crash") {
+  // libarchive gives no error message for these (NULL): the message must still be built.
+  for (const char* name : {"archive-null-error-message.zip", "archive-null-error-message-2.zip"}) {
+    drvaudit::test::TempDir dir;
+    const auto source =
+        std::filesystem::path(DRVAUDIT_TEST_SOURCE_DIR) / "tests" / "fixtures" / "fuzz-regressions" / name;
+    std::filesystem::copy_file(source, dir / "p.zip");
+    INFO(name);
+    CHECK_THROWS_AS(drvaudit::updater::extract_archive(dir / "p.zip", dir / "out"), drvaudit::Error);
+    CHECK(listing(dir.path()) == std::vector<std::string>{"p.zip"});
+  }
+}

@@ -1,10 +1,12 @@
 // Audit latency against a catalog the size of SDIO's full driver-pack index (issue 3):
 // 6.6 million hardware-ID entries, 400 devices, time measured once the store is open.
 //
-// usage: audit_latency DB_FILE [--generate]
-//   --generate  (re)creates DB_FILE: 2.2 million Models lines, each with one hardware ID and two
-//               compatible IDs (6.6 million index entries); compatible IDs are shared by about
-//               eight lines each, as generic IDs are in real driver packs.
+// usage: audit_latency DB_FILE [--generate] [--write-snapshot FILE]
+//   --generate        (re)creates DB_FILE: 2.2 million Models lines, each with one hardware ID and two
+//                     compatible IDs (6.6 million index entries); compatible IDs are shared by about
+//                     eight lines each, as generic IDs are in real driver packs.
+//   --write-snapshot  also writes the 400 devices as a snapshot of a Windows 11 machine, for the
+//                     benchmarks that run the drvaudit command on them (bench/weekly_run.sh).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -16,6 +18,7 @@
 #include "catalog/audit.hpp"
 #include "catalog/catalog_store.hpp"
 #include "common/text.hpp"
+#include "scanner/snapshot.hpp"
 #include "updater/update_plan.hpp"
 
 namespace {
@@ -131,11 +134,26 @@ std::vector<drvaudit::Device> devices() {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: audit_latency DB_FILE [--generate]\n");
+    std::fprintf(stderr, "usage: audit_latency DB_FILE [--generate] [--write-snapshot FILE]\n");
     return 2;
   }
   const std::filesystem::path file = argv[1];
-  if (argc > 2 && std::string(argv[2]) == "--generate") generate(file);
+  for (int i = 2; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--generate") generate(file);
+    if (arg == "--write-snapshot" && i + 1 < argc) {
+      drvaudit::Inventory inventory;
+      inventory.machine = {
+          "BENCH-400", "windows", "10.0.22631", "amd64", "workstation", "2026-12-01T03:00:00Z", "bench/audit_latency"};
+      inventory.devices = devices();
+      for (auto& d : inventory.devices) {
+        d.description = "Benchmark device " + d.instance_id.substr(4);
+        d.class_name = "Net";
+        d.bus = "PCI";
+      }
+      drvaudit::snapshot::save(argv[++i], inventory);
+    }
+  }
   const drvaudit::catalog::Store store(file, drvaudit::catalog::Store::Mode::read_only);
   const auto stats = store.stats();
   std::printf("catalog: %lld Models lines, %lld ID entries\n", static_cast<long long>(stats.models),

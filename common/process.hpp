@@ -29,4 +29,7 @@ struct Result {
 // argv[0] is looked up in PATH when it has no directory part.
 Result run(const std::vector<std::string>& argv, const Options& options = {});
 
+// The absolute path of the running program (what a scheduled task must start again).
+std::filesystem::path current_executable();
+
 }  // namespace drvaudit::process

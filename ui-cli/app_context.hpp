@@ -37,6 +37,7 @@ class AppContext {
   // The state folder, checked private (throws drvaudit::Error saying why it was refused).
   const std::filesystem::path& state_dir() const;
   std::filesystem::path catalog_file() const { return state_dir() / "catalog.db"; }
+  std::filesystem::path history_file() const { return state_dir() / "history.db"; }
 
  private:
   GlobalOptions options_;

@@ -16,8 +16,9 @@ namespace {
 constexpr const char* kExitCodes = R"(Exit codes:
   0   done, nothing to do             5   busy (another drvaudit is running, or an
   1   error (audit --strict: nothing       interrupted update to roll back or resume)
-      could be checked)              10   updates available (audit)
-  2   usage error                     11   devices need attention, no update (audit)
+      could be checked)              10   updates available (audit), or a regression
+  2   usage error                          (schedule run, history diff)
+                                      11   devices need attention, no update (audit)
                                       20   reboot required (update)
   3   unsupported on this system     130   interrupted (Ctrl-C); finished work is kept
   4   needs administrator rights)";
@@ -104,6 +105,8 @@ int run(int argc, char** argv) {
   drvaudit::commands::add_audit(app, globals, exit_code);
   drvaudit::commands::add_catalog(app, globals, exit_code);
   drvaudit::commands::add_update(app, globals, exit_code);
+  drvaudit::commands::add_schedule(app, globals, exit_code);
+  drvaudit::commands::add_history(app, globals, exit_code);
   add_help_command(app);
   add_global_options_footer(app);
 

@@ -147,4 +147,11 @@ Result run(const std::vector<std::string>& argv, const Options& options) {
   return result;
 }
 
+std::filesystem::path current_executable() {
+  std::error_code ec;
+  auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) throw Error("cannot find the drvaudit program: /proc/self/exe: " + ec.message());
+  return self;
+}
+
 }  // namespace drvaudit::process

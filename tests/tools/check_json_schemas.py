@@ -107,6 +107,19 @@ def main():
             with open(os.path.join(stage, "manifest.json"), "rb") as f:
                 outputs.append(("stage manifest", f.read()))
 
+        # The weekly audit: a stored run, its report file, the history views, the schedule's status.
+        reports = os.path.join(work, "reports")
+        run("--snapshot", laptop, "schedule", "run", "--report-dir", reports, ok=(10,))
+        collect("schedule run", "--snapshot", laptop, "schedule", "run", "--report-dir", reports, "--json", ok=(10,))
+        for name in sorted(os.listdir(reports)) if os.path.isdir(reports) else []:
+            if name.endswith(".json"):
+                with open(os.path.join(reports, name), "rb") as f:
+                    outputs.append(("weekly report " + name, f.read()))
+        collect("history list", "history", "list", "--json")
+        collect("history show", "history", "show", "1", "--json")
+        collect("history diff", "history", "diff", "--json")
+        collect("schedule status", "schedule", "status", "--root", os.path.join(work, "root"), "--via", "cron", "--json")
+
         documents = []
         for label, raw in outputs:
             try:

@@ -3,12 +3,14 @@
 #include <set>
 
 #include "catalog/explain.hpp"
+#include "catalog/history/history_store.hpp"
 #include "catalog/machine_audit.hpp"
 #include "common/error.hpp"
 #include "common/text.hpp"
 #include "ui-cli/commands/commands.hpp"
 #include "ui-cli/output.hpp"
 #include "ui-cli/render/audit_render.hpp"
+#include "ui-cli/weekly_run.hpp"
 
 namespace drvaudit::commands {
 
@@ -21,6 +23,8 @@ struct AuditOptions {
   std::optional<std::string> target_os, arch, product_type;
   bool excel = false;
   bool strict = false;
+  bool no_history = false;
+  int keep = history::kDefaultKeep;
 };
 
 // Options that would change nothing are refused before any work is done.
@@ -118,6 +122,15 @@ ExitCode run_audit(const GlobalOptions& globals, const AuditOptions& options) {
     }
   }
   write_report(options.report, text_out);
+  // Every audit of this machine goes to the history (a snapshot is another machine's record).
+  // A partial audit (some classes, another Windows) is not a record of the machine.
+  const bool whole = options.categories.empty() && !options.target_os && !options.arch && !options.product_type;
+  if (!globals.replays() && !options.no_history && whole) {
+    for (const auto& r : reports) {
+      const auto stored = weekly::store_audit(context, r, "audit", options.keep);
+      spdlog::info("stored as history run {}", stored.id);
+    }
+  }
 
   bool unchecked = false;
   for (const auto& r : reports) unchecked = unchecked || !r.coverage.checked;
@@ -150,6 +163,10 @@ void add_audit(CLI::App& app, const GlobalOptions& globals, ExitCode& exit_code)
   cmd->add_flag("--excel", options->excel, "With --format csv: start with a UTF-8 byte order mark for Excel");
   cmd->add_flag("--strict", options->strict,
                 "Exit 1 when the audit could check nothing (empty catalog, nothing for this Windows)");
+  cmd->add_flag("--no-history", options->no_history, "Do not store this audit of this machine in the history");
+  cmd->add_option("--keep", options->keep, "Keep the newest N runs of this machine in the history (default 104)")
+      ->type_name("N")
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--target-os", options->target_os,
                   "Audit for this Windows VERSION (MAJOR.MINOR[.BUILD]) instead of the machine's own")
       ->type_name("VERSION");

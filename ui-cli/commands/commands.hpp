@@ -14,6 +14,10 @@ void add_catalog(CLI::App& app, const GlobalOptions& globals, ExitCode& exit_cod
 void add_audit(CLI::App& app, const GlobalOptions& globals, ExitCode& exit_code);
 // update, rollback and journal.
 void add_update(CLI::App& app, const GlobalOptions& globals, ExitCode& exit_code);
+// schedule install|remove|status|run: the weekly audit.
+void add_schedule(CLI::App& app, const GlobalOptions& globals, ExitCode& exit_code);
+// history list|show|diff: the stored audits.
+void add_history(CLI::App& app, const GlobalOptions& globals, ExitCode& exit_code);
 // catalog list and catalog problems, under the catalog command.
 void add_catalog_views(CLI::App& catalog, const GlobalOptions& globals, ExitCode& exit_code);
 

@@ -11,11 +11,13 @@
 #include "common/text.hpp"
 #include "scanner/snapshot.hpp"
 #include "ui-cli/commands/commands.hpp"
+#include "ui-cli/commands/system_change.hpp"
 #include "ui-cli/output.hpp"
 #include "ui-cli/render/update_render.hpp"
 #include "updater/driver_system.hpp"
 #include "updater/journal.hpp"
 #include "updater/runner.hpp"
+#include "updater/schedule/scheduler.hpp"
 #include "updater/step_factory.hpp"
 #include "updater/update_session.hpp"
 
@@ -51,34 +53,6 @@ struct JournalOptions {
   ReportOptions report;
   std::optional<std::int64_t> show;
 };
-
-std::filesystem::path journal_file(const AppContext& context) { return context.state_dir() / "journal.db"; }
-
-// One system-changing drvaudit at a time.
-std::unique_ptr<LockFile> take_updater_lock(const AppContext& context) {
-  return std::make_unique<LockFile>(context.state_dir() / "updater.lock", "the updater (update, rollback, repair)",
-                                    std::chrono::milliseconds(0));
-}
-
-void require_administrator(const std::optional<std::filesystem::path>& root, const std::string& what) {
-  if (root) return;  // a recorded machine in a folder is the user's own files
-  if (!is_administrator())
-    throw Error(what + " changes drivers: run it as administrator (an elevated prompt; root on Linux)",
-                ErrorKind::needs_admin);
-}
-
-// Asks on the terminal; without one, --yes is the only way to say yes.
-void confirm(const std::string& question, bool yes) {
-  if (yes) return;
-  if (!terminal::is_terminal(stdin))
-    throw UsageError(question + " — there is no terminal to ask on: add --yes to go ahead (or --dry-run to look)");
-  std::fprintf(stderr, "%s [y/N] ", question.c_str());
-  std::fflush(stderr);
-  std::string answer;
-  std::getline(std::cin, answer);
-  answer = text::to_lower(text::trim(answer));
-  if (answer != "y" && answer != "yes") throw Error("nothing was changed: not confirmed", ErrorKind::failed);
-}
 
 std::unique_ptr<updater::DriverSystem> open_system(const std::optional<std::filesystem::path>& root) {
   return root ? updater::open_fixture_system(*root) : updater::open_this_system();
@@ -319,10 +293,14 @@ ExitCode run_rollback(const GlobalOptions& globals, const RollbackOptions& optio
     write_report(options.report, json ? render::operation_json(*op) : out);
     return ExitCode::ok;
   }
-  auto system = open_system(options.root);
-  confirm("Roll back operation " + std::to_string(op->id) + " (" + op->started_at + ") on " + system->name() + "?",
+  // A schedule operation's steps carry their own files and tasks; a driver operation needs the system.
+  const bool schedule_op = op->kind.rfind("schedule-", 0) == 0;
+  std::unique_ptr<updater::DriverSystem> system;
+  if (!schedule_op) system = open_system(options.root);
+  confirm("Roll back operation " + std::to_string(op->id) + " (" + op->kind + ", " + op->started_at + ") on " +
+              (system ? system->name() : std::string("this machine's scheduler")) + "?",
           options.yes);
-  updater::Runner runner(journal, updater::step_factory(*system));
+  updater::Runner runner(journal, schedule_op ? schedule::schedule_step_factory() : updater::step_factory(*system));
   report_progress(runner);
   const auto result = runner.rollback(op->id);
   const auto after = journal.get(op->id);

@@ -72,8 +72,9 @@ ordered_json candidate_json(const audit::Candidate& c) {
           {"models_section", e.models_section},
           {"source", e.source}};
 }
+}  // namespace
 
-std::map<std::string, std::size_t> summary(const AuditReport& report) {
+std::map<std::string, std::size_t> verdict_counts(const AuditReport& report) {
   std::map<std::string, std::size_t> counts;
   for (auto v : audit::kAllVerdicts) counts[std::string(audit::verdict_name(v))] = 0;
   for (const auto& a : report.devices) ++counts[std::string(audit::verdict_name(a.verdict))];
@@ -86,9 +87,10 @@ std::size_t attention_count(const AuditReport& report) {
   return n;
 }
 
+namespace {
 std::string summary_words(const AuditReport& report) {
   std::string out;
-  for (const auto& [verdict, count] : summary(report)) {
+  for (const auto& [verdict, count] : verdict_counts(report)) {
     if (!count) continue;
     std::string words = verdict;
     std::replace(words.begin(), words.end(), '_', ' ');
@@ -144,7 +146,9 @@ ordered_json device_json(const audit::DeviceAudit& a, const MachineInfo& machine
   return d;
 }
 
-ordered_json report_json(const AuditReport& report) {
+}  // namespace
+
+ordered_json audit_document(const AuditReport& report) {
   ordered_json doc;
   doc["schema"] = "drvaudit-audit/3";
   doc["tool_version"] = kToolVersion;
@@ -161,13 +165,12 @@ ordered_json report_json(const AuditReport& report) {
                                                                                             : "assumed"}};
   doc["coverage"] = coverage_json(report.coverage);
   doc["warnings"] = report.warnings;
-  doc["summary"] = summary(report);
+  doc["summary"] = verdict_counts(report);
   doc["needs_attention"] = attention_count(report);
   doc["devices"] = ordered_json::array();
   for (const auto& a : report.devices) doc["devices"].push_back(device_json(a, report.machine));
   return doc;
 }
-}  // namespace
 
 table::Cell verdict_cell(const audit::DeviceAudit& a) {
   using table::Color;
@@ -222,12 +225,12 @@ std::string audit_table(const std::vector<AuditReport>& reports, const table::La
 }
 
 std::string audit_json(const std::vector<AuditReport>& reports) {
-  if (reports.size() == 1) return json_text(report_json(reports.front()));
+  if (reports.size() == 1) return json_text(audit_document(reports.front()));
   ordered_json doc;
   doc["schema"] = "drvaudit-audits/1";
   doc["tool_version"] = kToolVersion;
   doc["audits"] = ordered_json::array();
-  for (const auto& r : reports) doc["audits"].push_back(report_json(r));
+  for (const auto& r : reports) doc["audits"].push_back(audit_document(r));
   return json_text(std::move(doc));
 }
 

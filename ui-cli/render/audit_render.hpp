@@ -1,5 +1,7 @@
 #pragma once
 
+#include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -14,6 +16,11 @@ using AuditReport = audit::MachineAudit;
 
 std::string audit_table(const std::vector<AuditReport>& reports, const table::Layout& layout);
 std::string audit_json(const std::vector<AuditReport>& reports);
+// One machine's drvaudit-audit/3 document, for reports that embed it.
+nlohmann::ordered_json audit_document(const AuditReport& report);
+// Devices per verdict name (every verdict present, zero included), and how many need attention.
+std::map<std::string, std::size_t> verdict_counts(const AuditReport& report);
+std::size_t attention_count(const AuditReport& report);
 std::string audit_csv(const std::vector<AuditReport>& reports, bool excel);
 
 // "update available", or Device Manager's words for a problem nothing can fix ("Code 28: drivers

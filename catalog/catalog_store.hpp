@@ -117,6 +117,9 @@ class Store {
   std::vector<SourceInfo> sources() const;
   void record_source_result(std::int64_t source_id, const std::string& status, const std::string& when);
   Stats stats() const;
+  // The counts an audit reports (sources, files, packages and their statuses) without counting the
+  // Models lines and the ID index, which in a large catalog (6.6 M IDs) costs most of a second.
+  Stats audit_stats() const;
 
   // Feed sources: added or updated (URL, key, CA, opt-out), listed, and their content replaced in
   // one go. replace_feed_content runs inside the caller's transaction.

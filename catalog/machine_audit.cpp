@@ -122,7 +122,7 @@ MachineAudit run_machine_audit(const Inventory& inventory, const MachineAuditOpt
     }
   }
   const catalog::Store store(options.catalog_file, catalog::Store::Mode::read_only);
-  out.catalog = store.stats();
+  out.catalog = store.audit_stats();
   if (!store.empty()) {
     const auto sections = store.sections_for(out.target);
     out.coverage.sections = sections.all;

@@ -45,7 +45,7 @@ struct MachineAudit {
   TargetSource target_source = TargetSource::machine;
   std::vector<std::string> warnings;                        // what the user must know about this audit's reliability
   std::optional<std::filesystem::path> modules_alias_read;  // Linux: the modules.alias used
-  catalog::Stats catalog;
+  catalog::Stats catalog;  // audit_stats(): models and ids are not counted
   Coverage coverage;
   std::vector<DeviceAudit> devices;
 };

@@ -95,3 +95,13 @@ if(DRVAUDIT_BUILD_TESTS)
     find_package(Catch2 REQUIRED)
   endif()
 endif()
+
+# simdjson: the fleet reads thousands of large report files (On-Demand parsing).
+drvaudit_find_library(simdjson PACKAGE simdjson TARGETS simdjson::simdjson PKG_CONFIG simdjson)
+
+# PostgreSQL for large fleets: libpq where it is found (Debian's libpq-dev); the MinGW cross build
+# goes without it.
+if(NOT DRVAUDIT_WINDOWS_DEPS)
+  find_package(PostgreSQL)
+endif()
+set(DRVAUDIT_HAVE_POSTGRESQL ${PostgreSQL_FOUND})

@@ -133,6 +133,15 @@ std::string_view Statement::column_view(int index) const {
 
 bool Statement::column_is_null(int index) const { return sqlite3_column_type(stmt_.get(), index) == SQLITE_NULL; }
 
+bool Statement::column_is_integer(int index) const { return sqlite3_column_type(stmt_.get(), index) == SQLITE_INTEGER; }
+
+int Statement::column_count() const { return sqlite3_column_count(stmt_.get()); }
+
+std::string Statement::column_name(int index) const {
+  const char* name = sqlite3_column_name(stmt_.get(), index);
+  return name ? name : "";
+}
+
 Transaction::Transaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
 
 Transaction::~Transaction() {

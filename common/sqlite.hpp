@@ -77,6 +77,9 @@ class Statement {
   // Valid until the next step, reset or destruction of the statement.
   std::string_view column_view(int index) const;
   bool column_is_null(int index) const;
+  bool column_is_integer(int index) const;  // the value in this row is an INTEGER
+  int column_count() const;
+  std::string column_name(int index) const;
 
  private:
   friend class Database;

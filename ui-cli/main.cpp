@@ -107,6 +107,7 @@ int run(int argc, char** argv) {
   drvaudit::commands::add_update(app, globals, exit_code);
   drvaudit::commands::add_schedule(app, globals, exit_code);
   drvaudit::commands::add_history(app, globals, exit_code);
+  drvaudit::commands::add_fleet(app, globals, exit_code);
   add_help_command(app);
   add_global_options_footer(app);
 

@@ -49,7 +49,7 @@ RunRecord record_of(const audit::MachineAudit& audit, const std::string& trigger
   run.tool_version = kToolVersion;
   run.catalog = nlohmann::json{{"sources", audit.catalog.sources},
                                {"packages", audit.catalog.packages},
-                               {"ids", audit.catalog.ids},
+                               {"files", audit.catalog.files},
                                {"checked", audit.coverage.checked},
                                {"sections_for_target", audit.coverage.sections_for_target}}
                     .dump();

@@ -140,7 +140,7 @@ std::filesystem::path current_executable() {
   std::wstring buffer(MAX_PATH, L'\0');
   for (;;) {
     const DWORD n = GetModuleFileNameW(nullptr, buffer.data(), static_cast<DWORD>(buffer.size()));
-    if (n == 0) throw Error("cannot find the drvaudit program: " + error_message(GetLastError()));
+    if (n == 0) throw Error("cannot find the drvaudit program: " + win::error_message(GetLastError()));
     if (n < buffer.size()) {
       buffer.resize(n);
       return std::filesystem::path(buffer);

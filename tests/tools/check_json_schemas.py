@@ -119,6 +119,11 @@ def main():
         collect("history show", "history", "show", "1", "--json")
         collect("history diff", "history", "diff", "--json")
         collect("schedule status", "schedule", "status", "--root", os.path.join(work, "root"), "--via", "cron", "--json")
+        # The fleet view over those reports.
+        run("fleet", "ingest", reports)
+        for view in (["machines"], ["updates"], ["versions", "PCI\\VEN_8086&DEV_A0F0"], ["regressions"], ["diff"]):
+            collect("fleet " + view[0], "fleet", *view, "--json")
+        collect("fleet report", "fleet", "report", "--json")
 
         documents = []
         for label, raw in outputs:

@@ -251,6 +251,64 @@ def systemd_and_cron(drvaudit, tmp):
     check(p.returncode == 2 and "--user" in p.stderr, "--user with cron is refused")
 
 
+def windows_argv(line):
+    """CommandLineToArgvW's rules, to read the task's Arguments back."""
+    args, cur, i, quoted, have = [], "", 0, False, False
+    while i < len(line):
+        c = line[i]
+        if c == "\\":
+            n = 0
+            while i < len(line) and line[i] == "\\":
+                n += 1
+                i += 1
+            if i < len(line) and line[i] == '"':
+                cur += "\\" * (n // 2)
+                if n % 2:
+                    cur += '"'
+                    i += 1
+                have = True
+            else:
+                cur += "\\" * n
+                have = True
+            continue
+        if c == '"':
+            quoted = not quoted
+            have = True
+        elif c in " \t" and not quoted:
+            if have:
+                args.append(cur)
+            cur, have = "", False
+        else:
+            cur += c
+            have = True
+        i += 1
+    if have:
+        args.append(cur)
+    return args
+
+
+def task_xml_golden():
+    """The Task Scheduler XML that the C++ unit test compares with, parsed back by another reader."""
+    import xml.etree.ElementTree as ET
+    text = (REPO / "tests" / "golden" / "weekly-task.xml").read_text()
+    root = ET.fromstring(text.replace('encoding="UTF-16"', "", 1))
+    ns = {"t": "http://schemas.microsoft.com/windows/2004/02/mit/task"}
+    get = lambda path: root.find(path, ns)
+    check(root.tag == "{%s}Task" % ns["t"] and root.get("version") == "1.2", "task XML: a Task 1.2 document")
+    check(get("t:Triggers/t:CalendarTrigger/t:StartBoundary").text == "2026-12-06T03:00:00", "task XML: starts Sunday 03:00")
+    days = get("t:Triggers/t:CalendarTrigger/t:ScheduleByWeek/t:DaysOfWeek")
+    check([d.tag.split("}")[1] for d in days] == ["Sunday"], "task XML: weekly on Sunday")
+    check(get("t:Triggers/t:CalendarTrigger/t:ScheduleByWeek/t:WeeksInterval").text == "1", "task XML: every week")
+    check(get("t:Principals/t:Principal/t:UserId").text == "S-1-5-18" and
+          get("t:Principals/t:Principal/t:RunLevel").text == "HighestAvailable", "task XML: SYSTEM, highest privileges")
+    check(get("t:Settings/t:StartWhenAvailable").text == "true", "task XML: runs when a start was missed")
+    check(get("t:Actions/t:Exec/t:Command").text == "C:\\Program Files\\drvaudit\\drvaudit.exe", "task XML: the command")
+    args = windows_argv(get("t:Actions/t:Exec/t:Arguments").text)
+    check(args == ["--state-dir", "C:\\ProgramData\\drvaudit", "schedule", "run", "--report-dir",
+                   "\\\\server\\share\\drvaudit\\<pc> & co", "--formats", "csv,json,html", "--keep", "104"],
+          f"task XML: the arguments read back as Windows splits them ({args})")
+
+
 def chromium():
     for name in ("chromium", "chromium-browser"):
         path = shutil.which(name)
@@ -384,6 +442,7 @@ def main():
         tmp = Path(d)
         history_and_diff(drvaudit, tmp)
         systemd_and_cron(drvaudit, tmp)
+        task_xml_golden()
         html_report(drvaudit, tmp, screenshot)
     print(f"{len(failures)} failed" if failures else "all checks passed")
     return 1 if failures else 0

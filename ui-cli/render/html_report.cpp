@@ -225,8 +225,8 @@ std::string html_report(const audit::MachineAudit& report, const HtmlReportConte
   out += "<span>" + h(m.os) + " " + h(m.os_version) + " " + h(arch_shown(m.arch)) + "</span>";
   out += "<span>devices read " + h(m.captured_at) + "</span>";
   if (context.run_id) out += "<span>history run " + std::to_string(context.run_id) + "</span>";
-  out += "<span>catalog: " + std::to_string(report.catalog.packages) + " packages, " +
-         std::to_string(report.catalog.ids) + " IDs</span>";
+  out += "<span>catalog: " + std::to_string(report.catalog.packages) + " packages from " +
+         std::to_string(report.catalog.sources) + (report.catalog.sources == 1 ? " source" : " sources") + "</span>";
   out += "<span>drvaudit " + std::string(kToolVersion) + "</span></p>";
   if (!report.coverage.checked) out += "<p class=\"warn\">" + h(report.coverage.problem) + "</p>";
   for (const auto& w : report.warnings) out += "<p class=\"warn\">warning: " + h(w) + "</p>";

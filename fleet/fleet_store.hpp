@@ -1,0 +1,53 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "fleet/connection.hpp"
+#include "fleet/fleet_report.hpp"
+
+// The fleet database: machines, their runs, each run's devices with driver and verdict, the
+// changes each report carried, and the report files already read. One transaction per report, so
+// a killed ingest leaves whole reports only; a report already stored (the same machine, time and
+// run) changes nothing, so ingesting a share again is idempotent.
+namespace drvaudit::fleet {
+
+inline constexpr int kSchemaVersion = 1;
+
+// A report file as found on disk, for skipping unchanged files without reading them.
+struct SourceFile {
+  std::string path;
+  std::int64_t size = 0;
+  std::int64_t mtime = 0;
+};
+
+enum class IngestOutcome { added, already_stored };
+
+class FleetStore {
+ public:
+  // Creates or migrates the schema (versioned: fleet_schema.version). Refuses a database that a
+  // newer drvaudit made.
+  explicit FleetStore(std::unique_ptr<Connection> connection);
+
+  Connection& connection() { return *connection_; }
+  int schema_version();
+
+  // Whether this file was stored before with this size and mtime.
+  bool known(const SourceFile& file);
+  IngestOutcome ingest(const FleetReport& report, const SourceFile& file);
+
+ private:
+  void migrate();
+  std::int64_t machine_id(const std::string& name);
+  std::int64_t id_set(const std::vector<std::string>& ids);
+
+  std::unique_ptr<Connection> connection_;
+  std::optional<std::map<std::string, std::pair<std::int64_t, std::int64_t>>> files_;  // path → size, mtime
+  std::map<std::string, std::int64_t> id_sets_;                                        // joined IDs → id
+};
+
+}  // namespace drvaudit::fleet

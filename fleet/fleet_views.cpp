@@ -1,0 +1,71 @@
+#include "fleet/fleet_views.hpp"
+
+#include "common/text.hpp"
+
+namespace drvaudit::fleet {
+
+ResultTable machines_view(Connection& c, const std::string& stale_before) {
+  return c.query(
+      "SELECT m.name AS machine, r.recorded_at AS last_report, r.os, r.os_version, r.arch, r.devices, "
+      "r.up_to_date, r.update_available, r.better_match, r.possible_update, r.missing_driver, r.no_catalog_data, "
+      "r.needs_attention, CASE WHEN r.recorded_at < ? THEN 1 ELSE 0 END AS stale "
+      "FROM latest l JOIN runs r ON r.id = l.run_id JOIN machines m ON m.id = l.machine_id ORDER BY m.name",
+      {stale_before});
+}
+
+ResultTable updates_view(Connection& c) {
+  // run_packages holds each report's packages already grouped: the view adds up one row per
+  // machine and package instead of every device of the fleet.
+  return c.query(
+      "SELECT p.package, p.version, p.date, p.provider, COUNT(*) AS machines, CAST(SUM(p.devices) AS BIGINT) AS "
+      "devices "
+      "FROM latest l JOIN run_packages p ON p.run_id = l.run_id "
+      "GROUP BY p.package, p.version, p.date, p.provider ORDER BY machines DESC, p.package, p.version");
+}
+
+ResultTable versions_view(Connection& c, const std::string& hardware_id) {
+  return c.query(
+      "SELECT CASE WHEN d.has_driver = 1 THEN d.version ELSE '(no driver)' END AS version, d.provider, d.inf, "
+      "d.date, COUNT(DISTINCT l.machine_id) AS machines, COUNT(*) AS devices "
+      "FROM id_set_members s JOIN devices d ON d.id_set = s.set_id JOIN latest l ON l.run_id = d.run_id "
+      "WHERE s.hardware_id = ? GROUP BY d.has_driver, d.version, d.provider, d.inf, d.date "
+      "ORDER BY machines DESC, version DESC",
+      {text::to_upper(hardware_id)});
+}
+
+ResultTable regressions_view(Connection& c, const std::string& since) {
+  return c.query(
+      "SELECT r.recorded_at, m.name AS machine, ch.change, ch.description, ch.instance_id, ch.before_text AS before, "
+      "ch.after_text AS after FROM changes ch JOIN runs r ON r.id = ch.run_id JOIN machines m ON m.id = r.machine_id "
+      "WHERE ch.run_date >= ? AND ch.regression = 1 ORDER BY r.recorded_at DESC, m.name, ch.instance_id",
+      {since});
+}
+
+ResultTable diff_view(Connection& c, const std::string& since) {
+  return c.query(
+      "SELECT r.recorded_at, m.name AS machine, ch.change, ch.regression, ch.description, ch.instance_id, "
+      "ch.before_text AS before, ch.after_text AS after FROM changes ch JOIN runs r ON r.id = ch.run_id "
+      "JOIN machines m ON m.id = r.machine_id WHERE ch.run_date >= ? "
+      "ORDER BY r.recorded_at DESC, m.name, ch.change, ch.instance_id",
+      {since});
+}
+
+ResultTable totals_view(Connection& c, const std::string& stale_before) {
+  return c.query(
+      "SELECT COUNT(*) AS machines, CAST(COALESCE(SUM(CASE WHEN r.recorded_at < ? THEN 1 ELSE 0 END), 0) AS BIGINT) AS "
+      "stale, "
+      "CAST(COALESCE(SUM(r.devices), 0) AS BIGINT) AS devices, CAST(COALESCE(SUM(r.up_to_date), 0) AS BIGINT) AS "
+      "up_to_date, "
+      "CAST(COALESCE(SUM(r.update_available), 0) AS BIGINT) AS update_available, CAST(COALESCE(SUM(r.better_match), 0) "
+      "AS BIGINT) AS better_match, "
+      "CAST(COALESCE(SUM(r.possible_update), 0) AS BIGINT) AS possible_update, CAST(COALESCE(SUM(r.missing_driver), 0) "
+      "AS BIGINT) AS missing_driver, "
+      "CAST(COALESCE(SUM(r.no_catalog_data), 0) AS BIGINT) AS no_catalog_data, CAST(COALESCE(SUM(r.needs_attention), "
+      "0) AS BIGINT) AS needs_attention, "
+      "CAST(COALESCE(SUM(CASE WHEN r.update_available + r.better_match + r.missing_driver > 0 THEN 1 ELSE 0 END), 0) "
+      "AS BIGINT) "
+      "AS machines_with_updates FROM latest l JOIN runs r ON r.id = l.run_id",
+      {stale_before});
+}
+
+}  // namespace drvaudit::fleet

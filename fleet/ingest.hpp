@@ -1,0 +1,27 @@
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "fleet/fleet_store.hpp"
+
+// `fleet ingest`: every report below the folders given (*.json), each checked and stored in its own
+// transaction. A file seen before with the same size and mtime is not read again; a bad or partial
+// file is reported with its path and skipped, never half-stored.
+namespace drvaudit::fleet {
+
+struct IngestSummary {
+  std::size_t files = 0;      // *.json files found
+  std::size_t added = 0;      // reports stored now
+  std::size_t already = 0;    // reports stored before (read again: another path, or the file changed)
+  std::size_t unchanged = 0;  // files not read: stored before with this size and mtime
+  std::vector<std::pair<std::string, std::string>> bad;  // path, what is wrong
+};
+
+IngestSummary ingest_folders(FleetStore& store, const std::vector<std::filesystem::path>& folders,
+                             const std::function<void(std::size_t done, std::size_t total)>& progress = {});
+
+}  // namespace drvaudit::fleet

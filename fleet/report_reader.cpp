@@ -1,0 +1,294 @@
+// The report reader: simdjson's On-Demand parser, because a fleet's reports are large (a 400-device
+// report is about 0.8 MB, ten thousand of them 8 GB) and a DOM parser spends most of an ingest
+// building trees of members the fleet never stores. Every member is visited in document order;
+// what the fleet does not keep is skipped without being materialised.
+#include <simdjson.h>
+
+#include <algorithm>
+#include <set>
+#include <unordered_map>
+
+#include "common/error.hpp"
+#include "common/text.hpp"
+#include "fleet/fleet_report.hpp"
+
+namespace drvaudit::fleet {
+
+namespace {
+using simdjson::ondemand::json_type;
+using simdjson::ondemand::object;
+using simdjson::ondemand::value;
+
+class Reader {
+ public:
+  explicit Reader(simdjson::ondemand::parser& parser) : parser_(parser) {}
+  const std::string& where() const { return where_; }
+
+  FleetReport read(std::string_view json) {
+    simdjson::padded_string padded(json);
+    simdjson::ondemand::document doc = parser_.iterate(padded);
+    object top = doc.get_object();
+    bool schema = false, run = false, audit = false, inventory = false, diff = false;
+    for (auto field : top) {
+      const std::string_view key = field.unescaped_key();
+      value v = field.value();
+      if (key == "schema") {
+        where_ = "schema";
+        if (v.get_string().value() != "drvaudit-report/1") fail("not drvaudit-report/1");
+        schema = true;
+      } else if (key == "machine") {
+        where_ = "machine";
+        report_.machine = text(v);
+      } else if (key == "tool_version") {
+        where_ = "tool_version";
+        report_.tool_version = text(v);
+      } else if (key == "run") {
+        read_run(v.get_object());
+        run = true;
+      } else if (key == "audit") {
+        read_audit(v.get_object());
+        audit = true;
+      } else if (key == "inventory") {
+        read_inventory(v.get_object());
+        inventory = true;
+      } else if (key == "diff") {
+        where_ = "diff";
+        if (v.type() != json_type::null) {
+          read_diff(v.get_object());
+          report_.has_diff = true;
+        }
+        diff = true;
+      }
+    }
+    where_.clear();
+    if (!schema) fail("no schema member: not a drvaudit report");
+    if (!run || !audit || !inventory || !diff)
+      fail("a member is missing (run, audit, inventory and diff are required)");
+    if (report_.machine.empty()) fail("no machine name");
+    check_counts();
+    attach_hardware_ids();
+    return std::move(report_);
+  }
+
+ private:
+  [[noreturn]] void fail(const std::string& what) const {
+    throw ParseError(where_.empty() ? what : where_ + ": " + what);
+  }
+
+  static std::string text(value v) { return std::string(v.get_string().value()); }
+
+  std::string text_or_empty(value v) const {
+    if (v.type() == json_type::null) return "";
+    return text(v);
+  }
+
+  void read_run(object run) {
+    where_ = "run";
+    bool id = false;
+    for (auto field : run) {
+      const std::string_view key = field.unescaped_key();
+      if (key == "id") {
+        where_ = "run.id";
+        report_.run = field.value().get_int64();
+        id = report_.run > 0;
+      } else if (key == "recorded_at") {
+        where_ = "run.recorded_at";
+        report_.recorded_at = text(field.value());
+      }
+    }
+    where_ = "run";
+    if (!id || report_.recorded_at.size() != 20 || report_.recorded_at[10] != 'T' || report_.recorded_at[19] != 'Z')
+      fail("needs a positive id and recorded_at as YYYY-MM-DDTHH:MM:SSZ");
+  }
+
+  void read_audit(object audit) {
+    for (auto field : audit) {
+      const std::string_view key = field.unescaped_key();
+      if (key == "schema") {
+        where_ = "audit.schema";
+        if (field.value().get_string().value() != "drvaudit-audit/3") fail("not drvaudit-audit/3");
+      } else if (key == "machine") {
+        read_machine(field.value().get_object());
+      } else if (key == "summary") {
+        where_ = "audit.summary";
+        for (auto count : field.value().get_object()) {
+          const std::string verdict(count.unescaped_key().value());
+          if (!known_verdict(verdict)) fail("'" + verdict + "' is not a verdict");
+          report_.summary[verdict] = count.value().get_int64();
+        }
+      } else if (key == "needs_attention") {
+        where_ = "audit.needs_attention";
+        report_.attention = field.value().get_int64();
+      } else if (key == "devices") {
+        std::size_t i = 0;
+        for (auto d : field.value().get_array()) {
+          prefix_ = "audit.devices[" + std::to_string(i++) + "]";
+          read_device(d.get_object());
+        }
+      }
+    }
+  }
+
+  void read_machine(object machine) {
+    for (auto field : machine) {
+      const std::string_view key = field.unescaped_key();
+      where_ = "audit.machine." + std::string(key);
+      if (key == "os") report_.os = text(field.value());
+      if (key == "os_version") report_.os_version = text(field.value());
+      if (key == "arch") report_.arch = text(field.value());
+      if (key == "captured_at") report_.captured_at = text(field.value());
+    }
+  }
+
+  void read_device(object device) {
+    FleetDevice d;
+    bool verdict = false;
+    for (auto field : device) {
+      const std::string_view key = field.unescaped_key();
+      where_ = prefix_ + "." + std::string(key);
+      value v = field.value();
+      if (key == "instance_id") {
+        d.instance_id = text(v);
+      } else if (key == "description") {
+        d.description = text(v);
+      } else if (key == "class") {
+        d.class_name = text(v);
+      } else if (key == "verdict") {
+        d.verdict = text(v);
+        if (!known_verdict(d.verdict)) fail("'" + d.verdict + "' is not a verdict");
+        verdict = true;
+      } else if (key == "problem_code") {
+        d.problem_code = v.get_int64();
+      } else if (key == "installed") {
+        if (v.type() == json_type::null) continue;
+        d.has_driver = true;
+        for (auto f : v.get_object()) {
+          const std::string_view k = f.unescaped_key();
+          where_ = prefix_ + ".installed." + std::string(k);
+          if (k == "inf") d.inf = text(f.value());
+          if (k == "provider") d.provider = text(f.value());
+          if (k == "version") d.version = text(f.value());
+          if (k == "date") d.date = text(f.value());
+          if (k == "module" && d.inf.empty()) d.inf = text(f.value());
+        }
+      } else if (key == "best") {
+        if (v.type() == json_type::null) continue;
+        for (auto f : v.get_object()) {
+          const std::string_view k = f.unescaped_key();
+          where_ = prefix_ + ".best." + std::string(k);
+          if (k == "inf") d.best_inf = text(f.value());
+          if (k == "provider") d.best_provider = text(f.value());
+          if (k == "version") d.best_version = text(f.value());
+          if (k == "date") d.best_date = text(f.value());
+        }
+      }
+    }
+    where_ = prefix_;
+    if (d.instance_id.empty() || !verdict) fail("a device needs an instance_id and a verdict");
+    report_.devices.push_back(std::move(d));
+  }
+
+  void read_inventory(object inventory) {
+    std::size_t i = 0;
+    for (auto field : inventory) {
+      const std::string_view key = field.unescaped_key();
+      if (key == "schema") {
+        where_ = "inventory.schema";
+        if (field.value().get_string().value() != "drvaudit-snapshot/1") fail("not drvaudit-snapshot/1");
+      } else if (key == "devices") {
+        for (auto d : field.value().get_array()) {
+          prefix_ = "inventory.devices[" + std::to_string(i++) + "]";
+          std::string id;
+          std::vector<std::string> ids;
+          for (auto f : d.get_object()) {
+            const std::string_view k = f.unescaped_key();
+            where_ = prefix_ + "." + std::string(k);
+            if (k == "instance_id") id = text(f.value());
+            if (k == "hardware_ids" || k == "compatible_ids") {
+              for (auto h : f.value().get_array()) ids.push_back(text::to_upper(h.get_string().value()));
+            }
+          }
+          hardware_ids_.emplace(std::move(id), std::move(ids));
+        }
+      }
+    }
+  }
+
+  void read_diff(object diff) {
+    for (auto field : diff) {
+      const std::string_view key = field.unescaped_key();
+      if (key == "schema") {
+        where_ = "diff.schema";
+        if (field.value().get_string().value() != "drvaudit-history-diff/1") fail("not drvaudit-history-diff/1");
+      } else if (key == "changes") {
+        std::size_t i = 0;
+        for (auto c : field.value().get_array()) {
+          prefix_ = "diff.changes[" + std::to_string(i++) + "]";
+          FleetChange change;
+          for (auto f : c.get_object()) {
+            const std::string_view k = f.unescaped_key();
+            where_ = prefix_ + "." + std::string(k);
+            if (k == "change") change.change = text(f.value());
+            if (k == "instance_id") change.instance_id = text(f.value());
+            if (k == "description") change.description = text(f.value());
+            if (k == "before") change.before = text(f.value());
+            if (k == "after") change.after = text(f.value());
+            if (k == "regression") change.regression = f.value().get_bool();
+          }
+          where_ = prefix_;
+          if (change.change.empty() || change.instance_id.empty()) fail("a change needs its kind and instance_id");
+          report_.changes.push_back(std::move(change));
+        }
+      }
+    }
+  }
+
+  static bool known_verdict(std::string_view v) {
+    return std::find(std::begin(kVerdicts), std::end(kVerdicts), v) != std::end(kVerdicts);
+  }
+
+  // A report whose summary disagrees with its devices was damaged or made by hand.
+  void check_counts() {
+    where_ = "audit.summary";
+    std::map<std::string, std::int64_t> counted;
+    for (const auto& d : report_.devices) ++counted[d.verdict];
+    for (auto v : kVerdicts) {
+      const std::string name(v);
+      const auto said = report_.summary.count(name) ? report_.summary.at(name) : -1;
+      const auto seen = counted.count(name) ? counted.at(name) : 0;
+      if (said != seen)
+        fail(name + " is " + std::to_string(said) + " but " + std::to_string(seen) + " devices have that verdict");
+    }
+    where_.clear();
+  }
+
+  void attach_hardware_ids() {
+    for (auto& d : report_.devices) {
+      const auto it = hardware_ids_.find(d.instance_id);
+      if (it != hardware_ids_.end()) d.hardware_ids = it->second;
+    }
+  }
+
+  simdjson::ondemand::parser& parser_;
+  FleetReport report_;
+  std::unordered_map<std::string, std::vector<std::string>> hardware_ids_;
+  std::string where_, prefix_;
+};
+}  // namespace
+
+bool is_actionable(std::string_view verdict) {
+  return verdict == "update_available" || verdict == "better_match" || verdict == "missing_driver";
+}
+
+FleetReport read_report(std::string_view json) {
+  static thread_local simdjson::ondemand::parser parser;  // its buffers are reused report after report
+  Reader reader(parser);
+  try {
+    return reader.read(json);
+  } catch (const simdjson::simdjson_error& e) {
+    const std::string at = reader.where().empty() ? "" : reader.where() + ": ";
+    throw ParseError(at + "not a valid report (" + simdjson::error_message(e.error()) + ")");
+  }
+}
+
+}  // namespace drvaudit::fleet

@@ -1,0 +1,207 @@
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include "common/error.hpp"
+#include "common/text.hpp"
+#include "fleet/fleet_store.hpp"
+#include "fleet/fleet_views.hpp"
+#include "fleet/ingest.hpp"
+#include "ui-cli/commands/commands.hpp"
+#include "ui-cli/output.hpp"
+#include "ui-cli/progress.hpp"
+#include "ui-cli/render/fleet_render.hpp"
+
+// fleet ingest | report | machines | updates | versions | regressions | diff: many machines' weekly
+// reports in one database (fleet.db in the state folder, or PostgreSQL with --db).
+namespace drvaudit::commands {
+
+namespace {
+struct FleetOptions {
+  ReportOptions report;
+  std::string db;
+  std::vector<std::filesystem::path> folders;
+  std::string device_id;
+  std::optional<std::string> since, as_of;
+  int stale_days = 8;
+  bool strict = false;
+};
+
+// YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ; a date alone means its first second.
+std::string iso_time(const std::string& value, const char* option) {
+  const bool date = value.size() == 10 && value[4] == '-' && value[7] == '-';
+  const bool full = value.size() == 20 && value[4] == '-' && value[10] == 'T' && value[19] == 'Z';
+  if (!date && !full) throw UsageError(std::string(option) + " " + value + ": give YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
+  return date ? value + "T00:00:00Z" : value;
+}
+
+std::chrono::system_clock::time_point parse_time(const std::string& iso) {
+  std::tm tm{};
+  tm.tm_year = std::stoi(iso.substr(0, 4)) - 1900;
+  tm.tm_mon = std::stoi(iso.substr(5, 2)) - 1;
+  tm.tm_mday = std::stoi(iso.substr(8, 2));
+  tm.tm_hour = std::stoi(iso.substr(11, 2));
+  tm.tm_min = std::stoi(iso.substr(14, 2));
+  tm.tm_sec = std::stoi(iso.substr(17, 2));
+  const auto days = std::chrono::sys_days{std::chrono::year{tm.tm_year + 1900} / (tm.tm_mon + 1) / tm.tm_mday};
+  return days + std::chrono::hours(tm.tm_hour) + std::chrono::minutes(tm.tm_min) + std::chrono::seconds(tm.tm_sec);
+}
+
+std::string format_time(std::chrono::system_clock::time_point t) {
+  const auto secs = std::chrono::floor<std::chrono::seconds>(t);
+  const auto days = std::chrono::floor<std::chrono::days>(secs);
+  const std::chrono::year_month_day ymd{days};
+  const std::chrono::hh_mm_ss hms{secs - days};
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ldZ", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
+                static_cast<long>(hms.seconds().count()));
+  return buf;
+}
+
+struct Times {
+  std::string as_of, stale_before, since;
+};
+
+// The view's clock: --as-of (default now); stale = no report in --stale-days; since = --since (default
+// a week before as-of).
+Times times_of(const FleetOptions& o) {
+  if (o.stale_days < 1) throw UsageError("--stale-days must be at least 1");
+  Times t;
+  t.as_of = o.as_of ? iso_time(*o.as_of, "--as-of") : format_time(std::chrono::system_clock::now());
+  const auto now = parse_time(t.as_of);
+  t.stale_before = format_time(now - std::chrono::days(o.stale_days));
+  t.since =
+      o.since ? iso_time(*o.since, "--since").substr(0, 10) : format_time(now - std::chrono::days(7)).substr(0, 10);
+  return t;
+}
+
+fleet::FleetStore open_store(const AppContext& context, const FleetOptions& o) {
+  return fleet::FleetStore(fleet::open_database(o.db, o.db.empty() ? context.state_dir() / "fleet.db" : ""));
+}
+
+ExitCode run_ingest(const GlobalOptions& globals, const FleetOptions& o) {
+  AppContext context(globals);
+  auto store = open_store(context, o);
+  ProgressBar bar("ingesting", "reports");
+  const auto summary =
+      fleet::ingest_folders(store, o.folders, [&](std::size_t done, std::size_t total) { bar.update(done, total); });
+  bar.finish();
+  for (const auto& [path, what] : summary.bad) spdlog::warn("skipped {}: {}", path, what);
+  std::printf("%zu report files in %s: %zu added, %zu already stored, %zu unchanged since the last ingest, %zu bad\n",
+              summary.files, text::escape_control(store.connection().name()).c_str(), summary.added, summary.already,
+              summary.unchanged, summary.bad.size());
+  return !summary.bad.empty() && o.strict ? ExitCode::error : ExitCode::ok;
+}
+
+ExitCode write_view(const GlobalOptions& globals, const FleetOptions& o, render::FleetView view) {
+  const auto format = o.report.chosen_format();
+  write_report(o.report, format == "json"  ? render::fleet_view_json(view)
+                         : format == "csv" ? render::fleet_view_csv(view)
+                                           : render::fleet_view_table(view, table_layout(globals, o.report)));
+  return ExitCode::ok;
+}
+
+ExitCode run_view(const GlobalOptions& globals, const FleetOptions& o, const std::string& name) {
+  o.report.chosen_format();
+  const auto t = times_of(o);
+  AppContext context(globals);
+  auto store = open_store(context, o);
+  auto& c = store.connection();
+  render::FleetView view{name, t.as_of, {}};
+  if (name == "machines") view.table = fleet::machines_view(c, t.stale_before);
+  if (name == "updates") view.table = fleet::updates_view(c);
+  if (name == "versions") view.table = fleet::versions_view(c, o.device_id);
+  if (name == "regressions") view.table = fleet::regressions_view(c, t.since);
+  if (name == "diff") view.table = fleet::diff_view(c, t.since);
+  return write_view(globals, o, std::move(view));
+}
+
+ExitCode run_report(const GlobalOptions& globals, const FleetOptions& o) {
+  const auto format = o.report.chosen_format();
+  const auto t = times_of(o);
+  AppContext context(globals);
+  auto store = open_store(context, o);
+  auto& c = store.connection();
+  render::FleetReport r{t.as_of,
+                        t.since,
+                        c.name(),
+                        fleet::totals_view(c, t.stale_before),
+                        fleet::machines_view(c, t.stale_before),
+                        fleet::updates_view(c),
+                        fleet::regressions_view(c, t.since)};
+  write_report(o.report, format == "json"   ? render::fleet_report_json(r)
+                         : format == "csv"  ? render::fleet_report_csv(r)
+                         : format == "html" ? render::fleet_report_html(r)
+                                            : render::fleet_report_table(r, table_layout(globals, o.report)));
+  return ExitCode::ok;
+}
+
+void add_db(CLI::App& cmd, FleetOptions& o) {
+  cmd.add_option("--db", o.db,
+                 "The fleet database: postgresql://USER@HOST/DB (libpq rules: PGPASSWORD, ~/.pgpass, sslmode) or "
+                 "sqlite:FILE (default: fleet.db in the state folder)")
+      ->type_name("URL");
+}
+
+void add_clock(CLI::App& cmd, FleetOptions& o, bool since) {
+  cmd.add_option("--as-of", o.as_of, "Answer as of this time (YYYY-MM-DD[THH:MM:SSZ]; default: now)")
+      ->type_name("TIME");
+  cmd.add_option("--stale-days", o.stale_days, "A machine without a report for this many days is stale (default 8)")
+      ->type_name("N");
+  if (since)
+    cmd.add_option("--since", o.since, "Changes in reports recorded since DATE (default: a week before --as-of)")
+        ->type_name("DATE");
+}
+}  // namespace
+
+void add_fleet(CLI::App& app, const GlobalOptions& globals, ExitCode& exit_code) {
+  CLI::App* fleet = app.add_subcommand("fleet", "Many machines' weekly reports in one database, and what they say");
+  fleet->require_subcommand(1);
+  fleet->footer(
+      "Each machine's `schedule run --report-dir SHARE\\MACHINE` writes a report a week; `fleet ingest SHARE` stores\n"
+      "them (again and again: only new reports are read). The views answer for each machine's newest report.");
+
+  auto i = std::make_shared<FleetOptions>();
+  CLI::App* ingest = fleet->add_subcommand("ingest", "Store every weekly report (*.json) below the folders");
+  ingest->add_option("folders", i->folders, "Folders of reports, searched with their subfolders")
+      ->type_name("DIR")
+      ->required();
+  add_db(*ingest, *i);
+  ingest->add_flag("--strict", i->strict, "Exit 1 when a file was bad (it is skipped either way)");
+  ingest->callback([&globals, &exit_code, i] { exit_code = run_ingest(globals, *i); });
+
+  auto r = std::make_shared<FleetOptions>();
+  CLI::App* report = fleet->add_subcommand("report", "The fleet at a glance: totals, machines, updates, regressions");
+  add_db(*report, *r);
+  add_report_options(*report, r->report, {"table", "json", "csv", "html"});
+  add_clock(*report, *r, true);
+  report->callback([&globals, &exit_code, r] { exit_code = run_report(globals, *r); });
+
+  struct View {
+    const char* name;
+    const char* help;
+    bool since;
+  };
+  for (const View v : {View{"machines", "Every machine: last report, OS, verdict counts, stale", false},
+                       View{"updates", "Per driver package: how many machines and devices would take it", false},
+                       View{"versions", "The installed driver versions of one hardware ID across the fleet", false},
+                       View{"regressions", "Downgraded drivers and new problem codes since a date (a week)", true},
+                       View{"diff", "Every change the machines reported since a date (a week)", true}}) {
+    auto o = std::make_shared<FleetOptions>();
+    CLI::App* cmd = fleet->add_subcommand(v.name, v.help);
+    if (std::string(v.name) == "versions")
+      cmd->add_option("device_id", o->device_id, "A hardware ID, e.g. PCI\\VEN_8086&DEV_A0F0 (any case)")
+          ->type_name("DEVICE-ID")
+          ->required();
+    add_db(*cmd, *o);
+    add_report_options(*cmd, o->report, {"table", "json", "csv"});
+    add_clock(*cmd, *o, v.since);
+    const std::string name = v.name;
+    cmd->callback([&globals, &exit_code, o, name] { exit_code = run_view(globals, *o, name); });
+  }
+}
+
+}  // namespace drvaudit::commands

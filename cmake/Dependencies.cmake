@@ -69,7 +69,7 @@ function(drvaudit_find_library name)
     set_target_properties(drvaudit_${name} PROPERTIES
       IMPORTED_LOCATION "${DRVAUDIT_WINDOWS_DEPS}/lib/lib${name}.a"
       INTERFACE_INCLUDE_DIRECTORIES "${DRVAUDIT_WINDOWS_DEPS}/include"
-      INTERFACE_COMPILE_DEFINITIONS ${arg_STATIC_DEFINE})
+      INTERFACE_COMPILE_DEFINITIONS "${arg_STATIC_DEFINE}")
   else()
     string(TOUPPER ${name} prefix)
     pkg_check_modules(${prefix} REQUIRED IMPORTED_TARGET GLOBAL ${arg_PKG_CONFIG})

@@ -15,6 +15,13 @@ struct Options {
   std::optional<std::chrono::milliseconds> timeout;  // the child is killed when it runs out
   std::optional<std::filesystem::path> working_directory;
   std::size_t max_output_bytes = 64 * 1024 * 1024;  // per stream; the rest is dropped
+
+  // Options with only a time limit: the common case for system tools.
+  static Options within(std::chrono::seconds limit) {
+    Options o;
+    o.timeout = limit;
+    return o;
+  }
 };
 
 struct Result {

@@ -40,6 +40,9 @@ void append_utf8(std::string& out, std::uint32_t code_point);
 // keep the exact text instead.
 std::string escape_control(std::string_view bytes);
 
+// & < > " ' as XML and HTML character references, for element text and quoted attribute values.
+std::string xml_escape(std::string_view text);
+
 // Parses an unsigned hexadecimal number, with or without a 0x prefix. Whitespace around it is
 // allowed; anything else, or a value above max, gives nullopt.
 std::optional<std::uint32_t> parse_hex(std::string_view s, std::uint32_t max = 0xFFFFFFFFu);

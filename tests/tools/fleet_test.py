@@ -339,6 +339,24 @@ def main():
             check(pg_answers[view] == text, f"postgresql answers '{view}' exactly as sqlite")
         p = postgres("ingest", str(share))
         check(ingest_line(p) == (11, 0, 0, 11, 0), f"postgresql: re-ingest reads nothing again ({p.stdout.strip()})")
+        # docs/fleet.md's partitioning recipe: the same answers from range-partitioned tables.
+        pg.psql("CREATE DATABASE fleet_parted")
+        parted = Drvaudit(exe, tmp / "state-pg", pg.url("fleet_parted"))
+        parted("machines")
+        recipe = []
+        for table, indexes in (("devices", ["devices_by_run ON devices (run_id)", "devices_by_model ON devices (id_set, run_id)"]),
+                               ("changes", ["changes_by_date ON changes (run_date, run_id)"])):
+            recipe += [f"ALTER TABLE {table} RENAME TO {table}_empty",
+                       f"CREATE TABLE {table} (LIKE {table}_empty) PARTITION BY RANGE (run_date)",
+                       f"DROP TABLE {table}_empty"] + [f"CREATE INDEX {i}" for i in indexes]
+            recipe += [f"CREATE TABLE {table}_2026_11 PARTITION OF {table} FOR VALUES FROM ('2026-11-01') TO ('2026-12-01')",
+                       f"CREATE TABLE {table}_other PARTITION OF {table} DEFAULT"]
+        pg.psql("BEGIN; " + "; ".join(recipe) + "; COMMIT;", "fleet_parted")
+        parted("ingest", str(share))
+        parted("ingest", str(extra))
+        partitions = pg.psql("SELECT count(*) FROM devices_2026_11", "fleet_parted")
+        check(partitions and int(partitions[0][0]) == 12 * 7, f"partitioned: the rows are in the month's partition ({partitions})")
+        check(answers(parted) == everything, "partitioned by run date (docs/fleet.md): the same answers")
         version = pg.psql("SELECT max(version) FROM fleet_schema")
         check(version == [["1"]], f"postgresql: schema version recorded ({version})")
         killed_pg = Drvaudit(exe, tmp / "state-pg", pg.url("fleet_killed"))

@@ -7,7 +7,8 @@
   says the same;
 - `schedule status` says nothing is registered; `schedule remove` has nothing to do;
 - `schedule run` of the Wine machine: stored in history.db, reports written, a second run diffs
-  against the first with no changes; `history list` and `export --html` work on Windows too.
+  against the first with no changes; `history list` and `export --html` work on Windows too;
+- `fleet ingest` and `fleet machines` on SQLite; `--db postgresql://…` is exit 3 in this build.
 
 usage: wine_schedule_test.py DRVAUDIT_EXE
 """
@@ -95,6 +96,14 @@ def main():
         code, out, err = drvaudit("export", "--html", "C:\\audit.html")
         check(code == 0 and os.path.getsize(os.path.join(prefix, "drive_c", "audit.html")) > 1000,
               "export --html writes the report (%d %s)" % (code, err.strip()))
+        # The fleet on Windows: SQLite; PostgreSQL is not in this build.
+        code, out, err = drvaudit("fleet", "ingest", "C:\\reports")
+        check(code == 0 and "2 added" in out, "fleet ingest of the two reports (%d %s %s)" % (code, out.strip(), err.strip()))
+        code, out, err = drvaudit("fleet", "machines", "--json")
+        rows = json.loads(out)["rows"] if code == 0 else []
+        check(len(rows) == 1 and rows[0]["devices"] == second.get("devices"), "fleet machines: the Wine machine (%r)" % rows)
+        code, out, err = drvaudit("fleet", "machines", "--db", "postgresql://localhost/fleet")
+        check(code == 3 and "unsupported in this build" in err, "fleet --db postgresql: exit 3 in this build (%d %s)" % (code, err.strip()))
     finally:
         subprocess.run(["wineserver", "-k"], env=env, capture_output=True)
         shutil.rmtree(tmp, ignore_errors=True)

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "common/clock.hpp"
 #include "common/error.hpp"
 #include "common/text.hpp"
 #include "fleet/fleet_store.hpp"
@@ -29,36 +30,10 @@ struct FleetOptions {
 };
 
 // YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ; a date alone means its first second.
-std::string iso_time(const std::string& value, const char* option) {
-  const bool date = value.size() == 10 && value[4] == '-' && value[7] == '-';
-  const bool full = value.size() == 20 && value[4] == '-' && value[10] == 'T' && value[19] == 'Z';
-  if (!date && !full) throw UsageError(std::string(option) + " " + value + ": give YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
-  return date ? value + "T00:00:00Z" : value;
-}
-
-std::chrono::system_clock::time_point parse_time(const std::string& iso) {
-  std::tm tm{};
-  tm.tm_year = std::stoi(iso.substr(0, 4)) - 1900;
-  tm.tm_mon = std::stoi(iso.substr(5, 2)) - 1;
-  tm.tm_mday = std::stoi(iso.substr(8, 2));
-  tm.tm_hour = std::stoi(iso.substr(11, 2));
-  tm.tm_min = std::stoi(iso.substr(14, 2));
-  tm.tm_sec = std::stoi(iso.substr(17, 2));
-  const auto days = std::chrono::sys_days{std::chrono::year{tm.tm_year + 1900} / (tm.tm_mon + 1) / tm.tm_mday};
-  return days + std::chrono::hours(tm.tm_hour) + std::chrono::minutes(tm.tm_min) + std::chrono::seconds(tm.tm_sec);
-}
-
-std::string format_time(std::chrono::system_clock::time_point t) {
-  const auto secs = std::chrono::floor<std::chrono::seconds>(t);
-  const auto days = std::chrono::floor<std::chrono::days>(secs);
-  const std::chrono::year_month_day ymd{days};
-  const std::chrono::hh_mm_ss hms{secs - days};
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ldZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
-                static_cast<long>(hms.seconds().count()));
-  return buf;
+std::chrono::system_clock::time_point time_option(const std::string& value, const char* option) {
+  const auto t = parse_iso8601(value);
+  if (!t) throw UsageError(std::string(option) + " " + value + ": give YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
+  return *t;
 }
 
 struct Times {
@@ -70,11 +45,10 @@ struct Times {
 Times times_of(const FleetOptions& o) {
   if (o.stale_days < 1) throw UsageError("--stale-days must be at least 1");
   Times t;
-  t.as_of = o.as_of ? iso_time(*o.as_of, "--as-of") : format_time(std::chrono::system_clock::now());
-  const auto now = parse_time(t.as_of);
-  t.stale_before = format_time(now - std::chrono::days(o.stale_days));
-  t.since =
-      o.since ? iso_time(*o.since, "--since").substr(0, 10) : format_time(now - std::chrono::days(7)).substr(0, 10);
+  const auto now = o.as_of ? time_option(*o.as_of, "--as-of") : std::chrono::system_clock::now();
+  t.as_of = iso8601(now);
+  t.stale_before = iso8601(now - std::chrono::days(o.stale_days));
+  t.since = iso8601(o.since ? time_option(*o.since, "--since") : now - std::chrono::days(7)).substr(0, 10);
   return t;
 }
 

@@ -138,6 +138,7 @@ h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 28px 0 8p
 .meta { color: #555; } table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #ddd; vertical-align: top; }
 th { background: #f3f3f3; } td.n { text-align: right; font-variant-numeric: tabular-nums; }
+td { overflow-wrap: anywhere; }
 tr.stale td:first-child { color: #c62828; font-weight: 600; } .none { color: #555; font-style: italic; }
 .totals span { display: inline-block; margin-right: 20px; } .totals strong { font-size: 18px; }
 )css";

@@ -189,22 +189,7 @@ std::string device_rows(const audit::MachineAudit& report) {
 }
 }  // namespace
 
-std::string html_escape(std::string_view text) {
-  const std::string visible = text::escape_control(text);
-  std::string out;
-  out.reserve(visible.size());
-  for (char c : visible) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string html_escape(std::string_view text) { return text::xml_escape(text::escape_control(text)); }
 
 std::string html_report(const audit::MachineAudit& report, const HtmlReportContext& context) {
   const auto& m = report.machine;

@@ -13,12 +13,6 @@
 namespace drvaudit::schedule {
 
 namespace {
-process::Options within(int seconds) {
-  process::Options o;
-  o.timeout = std::chrono::seconds(seconds);
-  return o;
-}
-
 constexpr const char* kSystemctl = "systemctl";
 
 std::filesystem::path under(const std::optional<std::filesystem::path>& root, const std::filesystem::path& p) {
@@ -57,11 +51,11 @@ class SystemctlStep final : public updater::Step {
   updater::Outcome run(bool enable) const {
     auto reload = base();
     reload.emplace_back("daemon-reload");
-    const auto r = process::run(reload, within(60));
+    const auto r = process::run(reload, process::Options::within(std::chrono::seconds(60)));
     if (r.exit_code != 0) return updater::Outcome::failed("systemctl daemon-reload: " + text::trimmed(r.err));
     auto argv = base();
     argv.insert(argv.end(), {enable ? "enable" : "disable", "--now", timer()});
-    const auto e = process::run(argv, within(60));
+    const auto e = process::run(argv, process::Options::within(std::chrono::seconds(60)));
     // Disabling a timer whose files are gone already is no failure: check() decides.
     if (e.exit_code != 0 && enable) return updater::Outcome::failed(text::trimmed(e.err));
     return updater::Outcome::done(text::trimmed(e.err));
@@ -69,7 +63,7 @@ class SystemctlStep final : public updater::Step {
   updater::Outcome check(bool enabled) const {
     auto argv = base();
     argv.insert(argv.end(), {"is-enabled", timer()});
-    const auto r = process::run(argv, within(30));
+    const auto r = process::run(argv, process::Options::within(std::chrono::seconds(30)));
     const std::string state = text::trimmed(r.out);
     if ((state == "enabled") == enabled)
       return updater::Outcome::done(timer() + " is " + (state.empty() ? "gone" : state));
@@ -134,7 +128,7 @@ class LinuxScheduler final : public Scheduler {
       const auto r =
           process::run({kSystemctl, options_.user ? "--user" : "--system", "show", "--property",
                         "ActiveState,NextElapseUSecRealtime,LastTriggerUSec", std::string(kUnitName) + ".timer"},
-                       within(30));
+                       process::Options::within(std::chrono::seconds(30)));
       if (r.exit_code == 0) s.detail = text::trimmed(r.out);
     }
     return s;

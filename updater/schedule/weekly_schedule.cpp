@@ -29,21 +29,6 @@ std::tm next_firing(const WeeklyTime& when, std::chrono::system_clock::time_poin
   return candidate;
 }
 
-std::string xml_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 std::string program_text(const std::filesystem::path& p) {
   const auto u8 = p.u8string();
   return std::string(u8.begin(), u8.end());
@@ -221,7 +206,7 @@ std::string task_xml(const WeeklyTime& when, const ScheduledCommand& command, co
          "    <Author>drvaudit</Author>\n"
          "    <Description>drvaudit weekly driver audit: history, diff and reports</Description>\n"
          "    <URI>" +
-         xml_escape(std::string(kTaskFolder) + "\\" + std::string(kTaskName)) +
+         text::xml_escape(std::string(kTaskFolder) + "\\" + std::string(kTaskName)) +
          "</URI>\n"
          "  </RegistrationInfo>\n"
          "  <Triggers>\n"
@@ -257,10 +242,10 @@ std::string task_xml(const WeeklyTime& when, const ScheduledCommand& command, co
          "  <Actions Context=\"Author\">\n"
          "    <Exec>\n"
          "      <Command>" +
-         xml_escape(program_text(command.program)) +
+         text::xml_escape(program_text(command.program)) +
          "</Command>\n"
          "      <Arguments>" +
-         xml_escape(arguments) +
+         text::xml_escape(arguments) +
          "</Arguments>\n"
          "    </Exec>\n"
          "  </Actions>\n"

@@ -20,12 +20,6 @@
 namespace drvaudit::schedule {
 
 namespace {
-process::Options within(int seconds) {
-  process::Options o;
-  o.timeout = std::chrono::seconds(seconds);
-  return o;
-}
-
 constexpr const char* kRegisterTask = "register-task";
 constexpr const char* kDeleteTask = "delete-task";
 
@@ -156,8 +150,9 @@ std::optional<std::string> register_xml(const std::string& xml) {
     std::string bytes = "\xFF\xFE";
     bytes.append(reinterpret_cast<const char*>(wide.data()), wide.size() * sizeof(wchar_t));
     write_file_atomically(file, bytes);
-    const auto r = process::run(
-        {"schtasks.exe", "/Create", "/XML", file.string(), "/TN", task_path(), "/RU", "SYSTEM", "/F"}, within(60));
+    const auto r =
+        process::run({"schtasks.exe", "/Create", "/XML", file.string(), "/TN", task_path(), "/RU", "SYSTEM", "/F"},
+                     process::Options::within(std::chrono::seconds(60)));
     std::error_code ec;
     std::filesystem::remove(file, ec);
     if (r.exit_code != 0)

@@ -22,7 +22,19 @@ using simdjson::ondemand::value;
 class Reader {
  public:
   explicit Reader(simdjson::ondemand::parser& parser) : parser_(parser) {}
-  const std::string& where() const { return where_; }
+  // Where the reader is, as a path ("audit.devices[12].installed.version"): kept as parts and
+  // written out only when something is wrong, since it changes at every member of every device.
+  std::string where() const {
+    std::string out = list_ ? std::string(list_) + "[" + std::to_string(index_) + "]" : std::string();
+    const auto add = [&](std::string_view s) {
+      if (s.empty()) return;
+      if (!out.empty()) out += '.';
+      out += s;
+    };
+    if (part_) add(part_);
+    add(key_);
+    return out;
+  }
 
   FleetReport read(std::string_view json) {
     simdjson::padded_string padded(json);
@@ -33,14 +45,14 @@ class Reader {
       const std::string_view key = field.unescaped_key();
       value v = field.value();
       if (key == "schema") {
-        where_ = "schema";
+        at("schema");
         if (v.get_string().value() != "drvaudit-report/1") fail("not drvaudit-report/1");
         schema = true;
       } else if (key == "machine") {
-        where_ = "machine";
+        at("machine");
         report_.machine = text(v);
       } else if (key == "tool_version") {
-        where_ = "tool_version";
+        at("tool_version");
         report_.tool_version = text(v);
       } else if (key == "run") {
         read_run(v.get_object());
@@ -52,7 +64,7 @@ class Reader {
         read_inventory(v.get_object());
         inventory = true;
       } else if (key == "diff") {
-        where_ = "diff";
+        at("diff");
         if (v.type() != json_type::null) {
           read_diff(v.get_object());
           report_.has_diff = true;
@@ -60,7 +72,7 @@ class Reader {
         diff = true;
       }
     }
-    where_.clear();
+    at(nullptr);
     if (!schema) fail("no schema member: not a drvaudit report");
     if (!run || !audit || !inventory || !diff)
       fail("a member is missing (run, audit, inventory and diff are required)");
@@ -72,7 +84,8 @@ class Reader {
 
  private:
   [[noreturn]] void fail(const std::string& what) const {
-    throw ParseError(where_.empty() ? what : where_ + ": " + what);
+    const auto at = where();
+    throw ParseError(at.empty() ? what : at + ": " + what);
   }
 
   static std::string text(value v) { return std::string(v.get_string().value()); }
@@ -83,20 +96,20 @@ class Reader {
   }
 
   void read_run(object run) {
-    where_ = "run";
+    at("run");
     bool id = false;
     for (auto field : run) {
       const std::string_view key = field.unescaped_key();
       if (key == "id") {
-        where_ = "run.id";
+        at("run.id");
         report_.run = field.value().get_int64();
         id = report_.run > 0;
       } else if (key == "recorded_at") {
-        where_ = "run.recorded_at";
+        at("run.recorded_at");
         report_.recorded_at = text(field.value());
       }
     }
-    where_ = "run";
+    at("run");
     if (!id || report_.recorded_at.size() != 20 || report_.recorded_at[10] != 'T' || report_.recorded_at[19] != 'Z')
       fail("needs a positive id and recorded_at as YYYY-MM-DDTHH:MM:SSZ");
   }
@@ -105,24 +118,24 @@ class Reader {
     for (auto field : audit) {
       const std::string_view key = field.unescaped_key();
       if (key == "schema") {
-        where_ = "audit.schema";
+        at("audit.schema");
         if (field.value().get_string().value() != "drvaudit-audit/3") fail("not drvaudit-audit/3");
       } else if (key == "machine") {
         read_machine(field.value().get_object());
       } else if (key == "summary") {
-        where_ = "audit.summary";
+        at("audit.summary");
         for (auto count : field.value().get_object()) {
           const std::string verdict(count.unescaped_key().value());
           if (!known_verdict(verdict)) fail("'" + verdict + "' is not a verdict");
           report_.summary[verdict] = count.value().get_int64();
         }
       } else if (key == "needs_attention") {
-        where_ = "audit.needs_attention";
+        at("audit.needs_attention");
         report_.attention = field.value().get_int64();
       } else if (key == "devices") {
         std::size_t i = 0;
         for (auto d : field.value().get_array()) {
-          prefix_ = "audit.devices[" + std::to_string(i++) + "]";
+          item("audit.devices", i++);
           read_device(d.get_object());
         }
       }
@@ -132,7 +145,7 @@ class Reader {
   void read_machine(object machine) {
     for (auto field : machine) {
       const std::string_view key = field.unescaped_key();
-      where_ = "audit.machine." + std::string(key);
+      at("audit.machine", key);
       if (key == "os") report_.os = text(field.value());
       if (key == "os_version") report_.os_version = text(field.value());
       if (key == "arch") report_.arch = text(field.value());
@@ -145,7 +158,7 @@ class Reader {
     bool verdict = false;
     for (auto field : device) {
       const std::string_view key = field.unescaped_key();
-      where_ = prefix_ + "." + std::string(key);
+      member(nullptr, key);
       value v = field.value();
       if (key == "instance_id") {
         d.instance_id = text(v);
@@ -164,7 +177,7 @@ class Reader {
         d.has_driver = true;
         for (auto f : v.get_object()) {
           const std::string_view k = f.unescaped_key();
-          where_ = prefix_ + ".installed." + std::string(k);
+          member("installed", k);
           if (k == "inf") d.inf = text(f.value());
           if (k == "provider") d.provider = text(f.value());
           if (k == "version") d.version = text(f.value());
@@ -175,7 +188,7 @@ class Reader {
         if (v.type() == json_type::null) continue;
         for (auto f : v.get_object()) {
           const std::string_view k = f.unescaped_key();
-          where_ = prefix_ + ".best." + std::string(k);
+          member("best", k);
           if (k == "inf") d.best_inf = text(f.value());
           if (k == "provider") d.best_provider = text(f.value());
           if (k == "version") d.best_version = text(f.value());
@@ -183,7 +196,7 @@ class Reader {
         }
       }
     }
-    where_ = prefix_;
+    member(nullptr, {});
     if (d.instance_id.empty() || !verdict) fail("a device needs an instance_id and a verdict");
     report_.devices.push_back(std::move(d));
   }
@@ -193,16 +206,16 @@ class Reader {
     for (auto field : inventory) {
       const std::string_view key = field.unescaped_key();
       if (key == "schema") {
-        where_ = "inventory.schema";
+        at("inventory.schema");
         if (field.value().get_string().value() != "drvaudit-snapshot/1") fail("not drvaudit-snapshot/1");
       } else if (key == "devices") {
         for (auto d : field.value().get_array()) {
-          prefix_ = "inventory.devices[" + std::to_string(i++) + "]";
+          item("inventory.devices", i++);
           std::string id;
           std::vector<std::string> ids;
           for (auto f : d.get_object()) {
             const std::string_view k = f.unescaped_key();
-            where_ = prefix_ + "." + std::string(k);
+            member(nullptr, k);
             if (k == "instance_id") id = text(f.value());
             if (k == "hardware_ids" || k == "compatible_ids") {
               for (auto h : f.value().get_array()) ids.push_back(text::to_upper(h.get_string().value()));
@@ -218,16 +231,16 @@ class Reader {
     for (auto field : diff) {
       const std::string_view key = field.unescaped_key();
       if (key == "schema") {
-        where_ = "diff.schema";
+        at("diff.schema");
         if (field.value().get_string().value() != "drvaudit-history-diff/1") fail("not drvaudit-history-diff/1");
       } else if (key == "changes") {
         std::size_t i = 0;
         for (auto c : field.value().get_array()) {
-          prefix_ = "diff.changes[" + std::to_string(i++) + "]";
+          item("diff.changes", i++);
           FleetChange change;
           for (auto f : c.get_object()) {
             const std::string_view k = f.unescaped_key();
-            where_ = prefix_ + "." + std::string(k);
+            member(nullptr, k);
             if (k == "change") change.change = text(f.value());
             if (k == "instance_id") change.instance_id = text(f.value());
             if (k == "description") change.description = text(f.value());
@@ -235,7 +248,7 @@ class Reader {
             if (k == "after") change.after = text(f.value());
             if (k == "regression") change.regression = f.value().get_bool();
           }
-          where_ = prefix_;
+          member(nullptr, {});
           if (change.change.empty() || change.instance_id.empty()) fail("a change needs its kind and instance_id");
           report_.changes.push_back(std::move(change));
         }
@@ -249,7 +262,7 @@ class Reader {
 
   // A report whose summary disagrees with its devices was damaged or made by hand.
   void check_counts() {
-    where_ = "audit.summary";
+    at("audit.summary");
     std::map<std::string, std::int64_t> counted;
     for (const auto& d : report_.devices) ++counted[d.verdict];
     for (auto v : kVerdicts) {
@@ -259,7 +272,7 @@ class Reader {
       if (said != seen)
         fail(name + " is " + std::to_string(said) + " but " + std::to_string(seen) + " devices have that verdict");
     }
-    where_.clear();
+    at(nullptr);
   }
 
   void attach_hardware_ids() {
@@ -272,7 +285,26 @@ class Reader {
   simdjson::ondemand::parser& parser_;
   FleetReport report_;
   std::unordered_map<std::string, std::vector<std::string>> hardware_ids_;
-  std::string where_, prefix_;
+  void at(const char* part, std::string_view key = {}) {
+    list_ = nullptr;
+    part_ = part;
+    key_ = key;
+  }
+  void item(const char* list, std::size_t index) {
+    list_ = list;
+    index_ = index;
+    part_ = nullptr;
+    key_ = {};
+  }
+  void member(const char* part, std::string_view key) {
+    part_ = part;
+    key_ = key;
+  }
+
+  const char* list_ = nullptr;
+  std::size_t index_ = 0;
+  const char* part_ = nullptr;
+  std::string_view key_;
 };
 }  // namespace
 

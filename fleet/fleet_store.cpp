@@ -75,6 +75,15 @@ CREATE TABLE run_packages (
   devices {int} NOT NULL
 );
 CREATE INDEX run_packages_by_run ON run_packages (run_id);
+CREATE TABLE package_counts (
+  package TEXT NOT NULL,
+  version TEXT NOT NULL,
+  date TEXT NOT NULL,
+  provider TEXT NOT NULL,
+  machines {int} NOT NULL,
+  devices {int} NOT NULL,
+  PRIMARY KEY (package, version, date, provider)
+);
 CREATE TABLE changes (
   run_id {int} NOT NULL,
   run_date TEXT NOT NULL,
@@ -240,13 +249,36 @@ IngestOutcome FleetStore::ingest(const FleetReport& r, const SourceFile& file) {
         "changes",
         {"run_id", "run_date", "change", "instance_id", "description", "before_text", "after_text", "regression"},
         changes);
-    // The machine's newest run answers "now"; an older report only adds history.
-    c.query(
-        "INSERT INTO latest (machine_id, run_id, recorded_at, run_seq) VALUES (?, ?, ?, ?) ON CONFLICT (machine_id) "
-        "DO UPDATE SET run_id = excluded.run_id, recorded_at = excluded.recorded_at, run_seq = excluded.run_seq "
-        "WHERE excluded.recorded_at > latest.recorded_at OR (excluded.recorded_at = latest.recorded_at AND "
-        "excluded.run_seq > latest.run_seq)",
-        {machine, run, r.recorded_at, r.run});
+    // The machine's newest run answers "now"; an older report only adds history. package_counts
+    // follows the newest runs: the machine's previous newest run is taken out, this one put in, so
+    // the updates view reads a few hundred rows however large the fleet.
+    const auto current = c.query("SELECT run_id, recorded_at, run_seq FROM latest WHERE machine_id = ?", {machine});
+    bool newest = current.rows.empty();
+    if (!newest) {
+      const auto& at = std::get<std::string>(current.rows[0][1]);
+      newest = r.recorded_at > at || (r.recorded_at == at && r.run > as_int(current.rows[0][2]));
+    }
+    if (newest) {
+      if (!current.rows.empty()) {
+        c.query(
+            "UPDATE package_counts SET machines = package_counts.machines - 1, devices = package_counts.devices - "
+            "p.devices FROM run_packages p WHERE p.run_id = ? AND package_counts.package = p.package AND "
+            "package_counts.version = p.version AND package_counts.date = p.date AND package_counts.provider = "
+            "p.provider",
+            {current.rows[0][0]});
+        c.query("DELETE FROM package_counts WHERE machines <= 0");
+      }
+      c.query(
+          "INSERT INTO package_counts (package, version, date, provider, machines, devices) SELECT package, version, "
+          "date, provider, 1, devices FROM run_packages WHERE run_id = ? ON CONFLICT (package, version, date, "
+          "provider) DO UPDATE SET machines = package_counts.machines + 1, devices = package_counts.devices + "
+          "excluded.devices",
+          {run});
+      c.query(
+          "INSERT INTO latest (machine_id, run_id, recorded_at, run_seq) VALUES (?, ?, ?, ?) ON CONFLICT (machine_id) "
+          "DO UPDATE SET run_id = excluded.run_id, recorded_at = excluded.recorded_at, run_seq = excluded.run_seq",
+          {machine, run, r.recorded_at, r.run});
+    }
     remember_file(run);
     tx.commit();
   } catch (...) {

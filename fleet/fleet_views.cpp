@@ -14,13 +14,10 @@ ResultTable machines_view(Connection& c, const std::string& stale_before) {
 }
 
 ResultTable updates_view(Connection& c) {
-  // run_packages holds each report's packages already grouped: the view adds up one row per
-  // machine and package instead of every device of the fleet.
+  // package_counts is kept by the ingest for each machine's newest run (fleet_store.cpp).
   return c.query(
-      "SELECT p.package, p.version, p.date, p.provider, COUNT(*) AS machines, CAST(SUM(p.devices) AS BIGINT) AS "
-      "devices "
-      "FROM latest l JOIN run_packages p ON p.run_id = l.run_id "
-      "GROUP BY p.package, p.version, p.date, p.provider ORDER BY machines DESC, p.package, p.version");
+      "SELECT package, version, date, provider, machines, devices FROM package_counts "
+      "ORDER BY machines DESC, package, version");
 }
 
 ResultTable versions_view(Connection& c, const std::string& hardware_id) {

@@ -83,7 +83,7 @@ std::vector<std::filesystem::path> write_reports(const ReportRequest& request, c
     doc["audit"] = render::audit_document(audit);
     doc["inventory"] = snapshot::to_json(inventory);
     doc["diff"] = run.diff ? render::diff_document(*run.diff, audit.machine.hostname) : nlohmann::ordered_json(nullptr);
-    write(".json", render::json_text(std::move(doc)));
+    write(".json", render::json_text(std::move(doc), render::JsonLayout::compact));
   }
   if (wants("csv")) {
     write("-devices.csv", render::inventory_csv({inventory}, false));

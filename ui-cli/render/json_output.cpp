@@ -27,9 +27,9 @@ void make_valid(nlohmann::ordered_json& value) {
 }
 }  // namespace
 
-std::string json_text(nlohmann::ordered_json document) {
+std::string json_text(nlohmann::ordered_json document, JsonLayout layout) {
   make_valid(document);
-  return document.dump(2) + "\n";
+  return document.dump(layout == JsonLayout::indented ? 2 : -1) + "\n";
 }
 
 }  // namespace drvaudit::render

@@ -17,15 +17,16 @@ def main():
     name = doc["machine"]
     doc["run"]["recorded_at"] = "@RECORDED@"
     doc["diff"] = None
-    text = json.dumps(doc, indent=2)
+    text = json.dumps(doc, separators=(",", ":"), ensure_ascii=False)  # compact, as drvaudit writes it
     pieces = text.split('"' + name + '"')
+    assert '"version":"1.0.0.0"' in text
     os.makedirs(out, exist_ok=True)
     for i in range(count):
         machine = f"BENCH-{i:05d}"
         week = i % 4
         body = ('"' + machine + '"').join(pieces)
         body = body.replace("@RECORDED@", f"2026-11-{1 + 7 * week:02d}T03:{i % 60:02d}:00Z")
-        body = body.replace('"version": "1.0.0.0"', f'"version": "1.0.{i % 7}.0"')
+        body = body.replace('"version":"1.0.0.0"', f'"version":"1.0.{i % 7}.0"')
         folder = os.path.join(out, machine[:-2])
         os.makedirs(folder, exist_ok=True)
         with open(os.path.join(folder, f"drvaudit-{machine}-run1.json"), "w") as f:

@@ -311,6 +311,9 @@ def staging(tmp):
         part = os.path.join(state, "packages", mouse_zip["sha256"], "package.zip.part")
 
         # Cut the download halfway (kill -9), then run again: it resumes with Range.
+        zip_name = mouse_zip["url"].split("/")[-1]
+        logged = lambda: sum(1 for l in open(nginx.bytes_log).read().splitlines() if zip_name in l)
+        before_cut = logged()
         p = subprocess.Popen([DRVAUDIT, "--state-dir", state, "--snapshot", snapshot, "update", "--all", "--stage-dir", stage],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.time() + 60
@@ -321,11 +324,15 @@ def staging(tmp):
         had = os.path.getsize(part) if os.path.exists(part) else 0
         check(0 < had < mouse_zip["size"], "the cut left a partial download (%d of %d bytes)" % (had, mouse_zip["size"]))
         check(not os.path.exists(os.path.join(stage, "manifest.json")), "a cut staging run leaves no manifest")
+        # nginx logs the cut request when it notices the closed connection, which on a busy machine can
+        # come after this point: wait for that line before marking where the resumed run starts.
+        deadline = time.time() + 30
+        while time.time() < deadline and logged() == before_cut:
+            time.sleep(0.05)
         open(nginx.bytes_log, "a").write("--- resume\n")
         staged = run(state, "--snapshot", snapshot, "update", "--all", "--stage-dir", stage, "--json")
         check(staged.returncode == 0, "staging: exit %d %s" % (staged.returncode, staged.stderr[-300:]))
         log = open(nginx.bytes_log).read().split("--- resume\n")[1]
-        zip_name = mouse_zip["url"].split("/")[-1]
         resumed = [l.split() for l in log.splitlines() if zip_name in l]
         check(len(resumed) == 1 and resumed[0][2] == "206" and int(resumed[0][3]) == mouse_zip["size"] - had
               and resumed[0][4] == "bytes=%d-" % had,

@@ -30,7 +30,7 @@ time_views() {  # $1: --db argument or empty
   for v in "${views[@]}"; do
     # shellcheck disable=SC2086
     hyperfine -N -w 1 -r 5 --export-json "$work/view.json" \
-      "$drvaudit --state-dir $work/fleet-state fleet $v ${1:+--db $1} --json --as-of 2026-11-30" >/dev/null
+      "$drvaudit --state-dir $work/fleet-state fleet ${v//\\/\\\\} ${1:+--db $1} --json --as-of 2026-11-30" >/dev/null
     python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print("  %-45s median %6.0f ms" % (sys.argv[2], r["median"]*1000))' \
       "$work/view.json" "$v"
   done

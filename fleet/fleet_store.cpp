@@ -43,6 +43,7 @@ CREATE TABLE latest (
   recorded_at TEXT NOT NULL,
   run_seq {int} NOT NULL
 );
+CREATE INDEX latest_by_run ON latest (run_id);
 CREATE TABLE id_sets (id {id}, ids TEXT NOT NULL UNIQUE);
 CREATE TABLE id_set_members (hardware_id TEXT NOT NULL, set_id {int} NOT NULL, PRIMARY KEY (hardware_id, set_id));
 CREATE TABLE devices (

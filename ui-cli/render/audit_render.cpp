@@ -9,6 +9,7 @@
 #include "common/version.hpp"
 #include "scanner/problem_codes.hpp"
 #include "ui-cli/render/csv_writer.hpp"
+#include "ui-cli/render/history_render.hpp"
 #include "ui-cli/render/json_output.hpp"
 
 namespace drvaudit::render {
@@ -92,9 +93,7 @@ std::string summary_words(const AuditReport& report) {
   std::string out;
   for (const auto& [verdict, count] : verdict_counts(report)) {
     if (!count) continue;
-    std::string words = verdict;
-    std::replace(words.begin(), words.end(), '_', ' ');
-    out += (out.empty() ? "" : ", ") + std::to_string(count) + " " + words;
+    out += (out.empty() ? "" : ", ") + std::to_string(count) + " " + words_of(verdict);
   }
   if (out.empty()) return "no devices";
   if (const auto n = attention_count(report))

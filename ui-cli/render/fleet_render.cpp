@@ -48,10 +48,7 @@ table::Fit fit_of(const std::string& column) {
   return table::Fit::whole;
 }
 
-std::string title_of(std::string column) {
-  std::replace(column.begin(), column.end(), '_', ' ');
-  return text::to_upper(column);
-}
+std::string title_of(const std::string& column) { return text::to_upper(words_of(column)); }
 
 std::string plain_table(const fleet::ResultTable& t, const table::Layout& layout) {
   std::vector<table::Column> columns;

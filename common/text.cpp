@@ -179,6 +179,15 @@ std::string hex_bytes(std::string_view bytes) {
   return out;
 }
 
+std::string join(const std::vector<std::string>& parts, std::string_view separator) {
+  std::string out;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (i) out += separator;
+    out += parts[i];
+  }
+  return out;
+}
+
 std::string escape_control(std::string_view in) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;

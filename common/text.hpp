@@ -19,6 +19,8 @@ std::string to_upper(std::string_view s);
 void upper_in_place(std::string& s);  // ASCII, as to_upper; reuses the string's buffer
 std::string to_lower(std::string_view s);
 bool iequals(std::string_view a, std::string_view b);
+// The parts with `separator` between them.
+std::string join(const std::vector<std::string>& parts, std::string_view separator);
 bool istarts_with(std::string_view s, std::string_view prefix);
 bool iends_with(std::string_view s, std::string_view suffix);
 std::vector<std::string_view> split(std::string_view s, char sep);

@@ -11,19 +11,13 @@
 namespace drvaudit::updater {
 
 namespace {
-std::string joined(const std::vector<std::string>& parts) {
-  std::string s;
-  for (const auto& p : parts) s += (s.empty() ? "" : "; ") + p;
-  return s;
-}
-
 // The signature rule: install only what its catalog vouches for and whose signer this Windows
 // trusts (WinVerifyTrust); where the chain cannot be checked (a recorded machine, Wine's own trust
 // store) that is not proof, and --allow-unsigned (lab and test-signed drivers) is the way to say
 // "install it anyway". Staging needs catalog membership only: the target checks the chain.
 void apply_signature_rule(PreparedPackage& p, const PrepareOptions& options) {
   if (!p.check.ok) {
-    p.why = joined(p.check.problems);
+    p.why = text::join(p.check.problems, "; ");
     return;
   }
   const auto& sig = p.check.signature;
@@ -84,7 +78,7 @@ PreparedPackage prepare_staged(const std::filesystem::path& stage_dir, const Sta
   p.package.origin = staged.origin;
   const auto problems = verify_staged(stage_dir, staged);
   if (!problems.empty()) {
-    p.why = "the stage folder was changed: " + joined(problems);
+    p.why = "the stage folder was changed: " + text::join(problems, "; ");
     return p;
   }
   PackageExpectation expected{staged.hardware_id, staged.version, staged.date, options.target};

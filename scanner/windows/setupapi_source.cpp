@@ -15,6 +15,7 @@
 #include <optional>
 
 #include "common/error.hpp"
+#include "common/windows/handles.hpp"
 #include "common/windows/wide.hpp"
 #include "scanner/device_class.hpp"
 #include "scanner/windows/machine_info_windows.hpp"
@@ -28,10 +29,7 @@ struct DevInfoListCloser {
 };
 using DevInfoList = std::unique_ptr<void, DevInfoListCloser>;
 
-struct KeyCloser {
-  void operator()(HKEY key) const noexcept { RegCloseKey(key); }
-};
-using RegistryKey = std::unique_ptr<std::remove_pointer_t<HKEY>, KeyCloser>;
+using win::RegistryKey;
 
 class DeviceReader {
  public:

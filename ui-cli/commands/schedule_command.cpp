@@ -49,12 +49,6 @@ void check_run_options(const RunOptions& o) {
   }
 }
 
-std::string joined(const std::vector<std::string>& v, const char* sep) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
-  return out;
-}
-
 // ---- schedule run -------------------------------------------------------------------------------
 
 ExitCode weekly_run(const GlobalOptions& globals, const RunOptions& o, const AppContext& context) {
@@ -132,7 +126,7 @@ schedule::ScheduledCommand scheduled_command(const AppContext& context, const Ru
   c.arguments = {"--state-dir",  std::filesystem::absolute(context.state_dir()).string(),
                  "schedule",     "run",
                  "--report-dir", report_dir_of(context, o).string(),
-                 "--formats",    joined(o.formats, ","),
+                 "--formats",    text::join(o.formats, ","),
                  "--keep",       std::to_string(o.keep)};
   return c;
 }
@@ -173,7 +167,7 @@ ExitCode run_install(const GlobalOptions& globals, const InstallOptions& o) {
   std::string plan =
       "weekly audit on " + std::string(schedule::day_name(when.day)) + " at " + schedule::time_text(when) +
       " (next: " + schedule::next_run_text(when, std::chrono::system_clock::now()) + "), with " + scheduler->name() +
-      "\nreports (" + joined(o.run.formats, ", ") + ") in " + report_dir_of(context, o.run).string() +
+      "\nreports (" + text::join(o.run.formats, ", ") + ") in " + report_dir_of(context, o.run).string() +
       "; history keeps " + std::to_string(o.run.keep) + " runs\n";
   for (std::size_t i = 0; i < steps.size(); ++i)
     plan += "  " + std::to_string(i + 1) + ". " + text::escape_control(steps[i].description) + "\n";

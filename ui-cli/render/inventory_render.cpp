@@ -11,14 +11,6 @@
 namespace drvaudit::render {
 
 namespace {
-std::string join(const std::vector<std::string>& items, const char* sep) {
-  std::string out;
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i) out += sep;
-    out += items[i];
-  }
-  return out;
-}
 
 // What names the driver: the INF on Windows, the kernel module (or driver) on Linux.
 std::string driver_name(const InstalledDriver& d) {
@@ -75,8 +67,8 @@ std::string inventory_csv(const std::vector<Inventory>& inventories, bool excel)
                   d.manufacturer,
                   d.bus,
                   d.instance_id,
-                  join(d.hardware_ids, "; "),
-                  join(d.compatible_ids, "; "),
+                  text::join(d.hardware_ids, "; "),
+                  text::join(d.compatible_ids, "; "),
                   drv.provider,
                   version_text(drv),
                   drv.date.to_iso(),

@@ -11,6 +11,8 @@
 
 #include "common/error.hpp"
 #include "common/text.hpp"
+#include "common/windows/com.hpp"
+#include "common/windows/handles.hpp"
 #include "common/windows/wide.hpp"
 #include "common/windows/wine.hpp"
 #include "scanner/windows/setupapi_source.hpp"
@@ -45,14 +47,8 @@ struct StateManagerStatus {
 using UpdateDriverFn = BOOL(WINAPI*)(HWND, LPCWSTR, LPCWSTR, DWORD, PBOOL);
 using SetRestorePointFn = BOOL(WINAPI*)(RestorePointInfoW*, StateManagerStatus*);
 
-struct LibraryCloser {
-  void operator()(HMODULE m) const noexcept { FreeLibrary(m); }
-};
-using Library = std::unique_ptr<std::remove_pointer_t<HMODULE>, LibraryCloser>;
-struct KeyCloser {
-  void operator()(HKEY key) const noexcept { RegCloseKey(key); }
-};
-using RegistryKey = std::unique_ptr<std::remove_pointer_t<HKEY>, KeyCloser>;
+using win::Library;
+using win::RegistryKey;
 
 const wchar_t* kSystemRestoreKey = L"SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\SystemRestore";
 const wchar_t* kFrequencyValue = L"SystemRestorePointCreationFrequency";
@@ -61,12 +57,7 @@ Library load_system_library(const wchar_t* name) {
   return Library(LoadLibraryExW(name, nullptr, LOAD_LIBRARY_SEARCH_SYSTEM32));
 }
 
-std::string code_text(DWORD code) {
-  char hex[16];
-  std::snprintf(hex, sizeof hex, "0x%08lX", static_cast<unsigned long>(code));
-  const auto message = win::error_message(code);
-  return std::string(hex) + " " + std::string(text::trim(message));
-}
+std::string code_text(DWORD code) { return win::code_text(code); }
 
 class WindowsSystem : public DriverSystem {
  public:

@@ -13,6 +13,7 @@
 #include "common/error.hpp"
 #include "common/process.hpp"
 #include "common/text.hpp"
+#include "common/windows/com.hpp"
 #include "common/windows/wide.hpp"
 #include "common/windows/wine.hpp"
 #include "updater/schedule/scheduler.hpp"
@@ -23,58 +24,10 @@ namespace {
 constexpr const char* kRegisterTask = "register-task";
 constexpr const char* kDeleteTask = "delete-task";
 
-template <typename T>
-class Com {
- public:
-  Com() = default;
-  Com(const Com&) = delete;
-  Com& operator=(const Com&) = delete;
-  Com(Com&& o) noexcept : p_(std::exchange(o.p_, nullptr)) {}
-  ~Com() {
-    if (p_) p_->Release();
-  }
-  T** out() { return &p_; }
-  T* operator->() const { return p_; }
-  T* get() const { return p_; }
-  explicit operator bool() const { return p_ != nullptr; }
-
- private:
-  T* p_ = nullptr;
-};
-
-class Bstr {
- public:
-  explicit Bstr(const std::wstring& s) : b_(SysAllocStringLen(s.data(), static_cast<UINT>(s.size()))) {}
-  Bstr() = default;
-  Bstr(const Bstr&) = delete;
-  Bstr& operator=(const Bstr&) = delete;
-  ~Bstr() { SysFreeString(b_); }
-  BSTR get() const { return b_; }
-  BSTR* out() { return &b_; }
-  std::string text() const { return b_ ? win::narrow(std::wstring_view(b_, SysStringLen(b_))) : std::string(); }
-
- private:
-  BSTR b_ = nullptr;
-};
-
-std::string hr_text(HRESULT hr) {
-  char hex[16];
-  std::snprintf(hex, sizeof hex, "0x%08lX", static_cast<unsigned long>(hr));
-  return std::string(hex) + " " + text::trimmed(win::error_message(static_cast<DWORD>(hr)));
-}
-
-class ComApartment {
- public:
-  ComApartment() : hr_(CoInitializeEx(nullptr, COINIT_MULTITHREADED)) {}
-  ~ComApartment() {
-    if (SUCCEEDED(hr_)) CoUninitialize();
-  }
-  ComApartment(const ComApartment&) = delete;
-  ComApartment& operator=(const ComApartment&) = delete;
-
- private:
-  HRESULT hr_;
-};
+using win::Bstr;
+using win::Com;
+using win::ComApartment;
+std::string hr_text(HRESULT hr) { return win::code_text(static_cast<unsigned long>(hr)); }
 
 std::wstring folder_path() { return win::widen(std::string(kTaskFolder)); }
 std::wstring task_name() { return win::widen(std::string(kTaskName)); }

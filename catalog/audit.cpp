@@ -1,4 +1,5 @@
 #include "catalog/audit.hpp"
+#include "catalog/windows_update.hpp"
 
 #include <algorithm>
 #include <set>
@@ -60,7 +61,14 @@ int compare_candidates(const Candidate& a, const Candidate& b) {
   return rank::compare(a.value(), a.entry.date, a.entry.version, b.value(), b.entry.date, b.entry.version);
 }
 
+bool from_windows_update(const catalog::Entry& e) { return e.source_kind == windows_update::kSourceKind; }
+
 std::string describe(const Candidate& c) {
+  if (from_windows_update(c.entry))
+    return "Windows Update's offer from " +
+           (c.entry.provider.empty() ? std::string("an unnamed provider") : c.entry.provider) + " (" +
+           (c.entry.date.is_zero() ? std::string("no date") : c.entry.date.to_iso()) +
+           ", version not published by Windows Update, rank " + rank::hex(c.value()) + ")";
   return c.entry.inf_name + " " + c.entry.version.to_string() + " (" +
          (c.entry.date.is_zero() ? std::string("no date") : c.entry.date.to_iso()) + ", rank " + rank::hex(c.value()) +
          ")";
@@ -85,7 +93,7 @@ std::optional<bool> newer_than_installed(const Candidate& best, const Installed&
   const auto& date = in.driver.date;
   if (date.is_zero()) return std::nullopt;
   if (best.entry.date != date) return best.entry.date > date;
-  if (!in.version) return std::nullopt;
+  if (!in.version || from_windows_update(best.entry)) return std::nullopt;
   return best.entry.version > *in.version;
 }
 }  // namespace
@@ -290,9 +298,12 @@ DeviceAudit Auditor::judge(const Device& device) const {
                describe(best) + " against the installed rank " + rank::hex(installed_rank);
   } else if (best.value() == installed_rank && newer != false) {
     a.verdict = newer == true ? Verdict::update_available : Verdict::possible_update;
-    a.reason = newer == true ? "a newer driver with the same rank is available: " + describe(best)
-                             : "a driver with the same rank may be newer: " + describe(best) + ", but " +
-                                   a.installed.missing_facts.front();
+    a.reason = newer == true
+                   ? "a newer driver with the same rank is available: " + describe(best)
+                   : "a driver with the same rank may be newer: " + describe(best) + ", but " +
+                         (a.installed.missing_facts.empty()
+                              ? std::string("only its version could decide, and Windows Update publishes none")
+                              : a.installed.missing_facts.front());
   } else {
     a.verdict = Verdict::up_to_date;
     a.reason = best.value() > installed_rank

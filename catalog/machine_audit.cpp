@@ -1,4 +1,5 @@
 #include "catalog/machine_audit.hpp"
+#include "catalog/windows_update.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -119,6 +120,17 @@ MachineAudit run_machine_audit(const Inventory& inventory, const MachineAuditOpt
                      report.added + report.updated, report.unchanged);
         auditor_options.driver_store_sources.push_back(report.folder);
       }
+    }
+    if (options.windows_update && out.platform == Platform::windows) {
+      // Windows Update's offers replace the last ones; when it cannot search, the audit says so once
+      // and the old offers go too (they are no longer known to be offered).
+      const auto search = windows_update::search_drivers();
+      catalog::Store writable(options.catalog_file, catalog::Store::Mode::read_write);
+      windows_update::store_offers(writable, search, out.target.arch);
+      if (search.available)
+        spdlog::info("{}", search.detail);
+      else
+        out.warnings.push_back(search.detail);
     }
   }
   const catalog::Store store(options.catalog_file, catalog::Store::Mode::read_only);

@@ -24,6 +24,8 @@ struct MachineAuditOptions {
   // --target-os/--arch/--product-type; each part given replaces the machine's own.
   std::optional<std::string> target_os, arch, product_type;
   std::vector<std::string> categories;  // setup classes to keep; empty = all
+  // Windows, this machine: ask Windows Update which drivers it offers (a catalog source).
+  bool windows_update = true;
 };
 
 enum class TargetSource { machine, override_given, default_assumed };
@@ -45,7 +47,7 @@ struct MachineAudit {
   TargetSource target_source = TargetSource::machine;
   std::vector<std::string> warnings;                        // what the user must know about this audit's reliability
   std::optional<std::filesystem::path> modules_alias_read;  // Linux: the modules.alias used
-  catalog::Stats catalog;  // audit_stats(): models and ids are not counted
+  catalog::Stats catalog;                                   // audit_stats(): models and ids are not counted
   Coverage coverage;
   std::vector<DeviceAudit> devices;
 };

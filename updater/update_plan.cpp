@@ -1,5 +1,6 @@
 #include "updater/update_plan.hpp"
 
+#include "catalog/windows_update.hpp"
 #include "common/error.hpp"
 
 namespace drvaudit::updater {
@@ -20,6 +21,8 @@ std::string refusal(const audit::DeviceAudit& a, const PlanOptions& options) {
     case Verdict::missing_driver: break;
   }
   if (!a.best) return "no candidate";
+  if (a.best->entry.source_kind == windows_update::kSourceKind)
+    return "Windows Update offers it: install it with Windows Update (drvaudit has no package to verify)";
   if (a.installed.present && a.verdict != Verdict::missing_driver && !a.installed.rank_proven())
     return "the installed driver's rank is unknown: the comparison is not proven";
   return {};

@@ -5,6 +5,7 @@
 #include "catalog/audit.hpp"
 #include "catalog/explain.hpp"
 #include "catalog/inf_folder_indexer.hpp"
+#include "catalog/windows_update.hpp"
 #include "tests/support/catalog_builder.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -412,4 +413,49 @@ TEST_CASE("one catalog, two machines of different Windows versions, two answers"
   REQUIRE(win7.best);
   CHECK(win7.best->entry.inf_name == "legacy.inf");
   CHECK(run(store, d, inf::TargetOs::parse("6.1.7601", "amd64")).verdict == Verdict::no_catalog_data);
+}
+
+TEST_CASE("Windows Update's offers rank like any candidate, and their missing version is said, never guessed") {
+  CatalogFixture catalog;
+  catalog.add("vendor.inf", "PCI\\VEN_8086&DEV_15F3&SUBSYS_00008086", "01/10/2021,1.0.0.0");
+  windows_update::DriverSearch search;
+  search.available = true;
+  search.offers.push_back({"Intel - Net - 2.1", "PCI\\VEN_8086&DEV_15F3&SUBSYS_00008086", "Intel", "Ethernet I226",
+                           "Intel", "Net", "2025-06-01"});
+  test::TempDir dir;
+  {
+    catalog::Store writable(dir / "wu.db", catalog::Store::Mode::read_write);
+    catalog.store();  // writes the packages' files
+    catalog::index_folder(writable, catalog.folder(), {});
+    windows_update::store_offers(writable, search, "amd64");
+    windows_update::store_offers(writable, search, "amd64");  // a second search replaces the first
+  }
+  const catalog::Store store(dir / "wu.db", catalog::Store::Mode::read_only);
+  const auto entries = store.lookup("PCI\\VEN_8086&DEV_15F3&SUBSYS_00008086");
+  REQUIRE(entries.size() == 2);
+  const auto a = run(store, with_driver(net_card(), "vendor.inf", "01/10/2021", "1.0.0.0"));
+  REQUIRE(a.best);
+  CHECK(a.best->entry.source_kind == "windows-update");
+  CHECK(a.best->entry.date.to_iso() == "2025-06-01");
+  CHECK(rank::hex(a.best->value()) == "0x00FF0001");  // signed, hardware ID #1: the installed driver's rank
+  CHECK(a.verdict == Verdict::update_available);      // same rank, newer date
+  CHECK_THAT(a.reason, Catch::Contains("version not published by Windows Update"));
+
+  // Same date: only a version could decide, and Windows Update gives none.
+  windows_update::DriverSearch same = search;
+  same.offers[0].date = "2021-01-10";
+  {
+    catalog::Store writable(dir / "wu.db", catalog::Store::Mode::read_write);
+    windows_update::store_offers(writable, same, "amd64");
+  }
+  const catalog::Store again(dir / "wu.db", catalog::Store::Mode::read_only);
+  CHECK(run(again, with_driver(net_card(), "vendor.inf", "01/10/2021", "1.0.0.0")).verdict == Verdict::possible_update);
+
+  // Unavailable: the old offers are gone, nothing stands in for them.
+  {
+    catalog::Store writable(dir / "wu.db", catalog::Store::Mode::read_write);
+    windows_update::store_offers(writable, {false, "Windows Update source unavailable", {}}, "amd64");
+  }
+  const catalog::Store none(dir / "wu.db", catalog::Store::Mode::read_only);
+  CHECK(none.lookup("PCI\\VEN_8086&DEV_15F3&SUBSYS_00008086").size() == 1);
 }

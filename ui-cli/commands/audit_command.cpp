@@ -24,6 +24,7 @@ struct AuditOptions {
   bool excel = false;
   bool strict = false;
   bool no_history = false;
+  bool no_windows_update = false;
   int keep = history::kDefaultKeep;
 };
 
@@ -76,6 +77,7 @@ ExitCode run_audit(const GlobalOptions& globals, const AuditOptions& options) {
   audit::MachineAuditOptions request;
   request.catalog_file = context.catalog_file();
   request.live_machine = !globals.replays();
+  request.windows_update = !options.no_windows_update;
   request.modules_alias = options.modules_alias;
   request.target_os = options.target_os;
   request.arch = options.arch;
@@ -164,6 +166,8 @@ void add_audit(CLI::App& app, const GlobalOptions& globals, ExitCode& exit_code)
   cmd->add_flag("--strict", options->strict,
                 "Exit 1 when the audit could check nothing (empty catalog, nothing for this Windows)");
   cmd->add_flag("--no-history", options->no_history, "Do not store this audit of this machine in the history");
+  cmd->add_flag("--no-windows-update", options->no_windows_update,
+                "Windows: do not ask Windows Update which drivers it offers (its search can take minutes)");
   cmd->add_option("--keep", options->keep, "Keep the newest N runs of this machine in the history (default 104)")
       ->type_name("N")
       ->check(CLI::PositiveNumber);

@@ -15,10 +15,11 @@ namespace {
 
 constexpr const char* kExitCodes = R"(Exit codes:
   0   done, nothing to do             5   busy (another drvaudit is running, or an
-  1   error (audit --strict: nothing       interrupted update to roll back or resume)
+  1   error (audit --strict: nothing       interrupted update or repair to undo first)
       could be checked)              10   updates available (audit), or a regression
   2   usage error                          (schedule run, history diff)
-                                      11   devices need attention, no update (audit)
+                                      11   devices need attention, no update (audit);
+                                           a problem found (repair diagnose)
                                       20   reboot required (update)
   3   unsupported on this system     130   interrupted (Ctrl-C); finished work is kept
   4   needs administrator rights)";
@@ -107,6 +108,7 @@ int run(int argc, char** argv) {
   drvaudit::commands::add_update(app, globals, exit_code);
   drvaudit::commands::add_schedule(app, globals, exit_code);
   drvaudit::commands::add_history(app, globals, exit_code);
+  drvaudit::commands::add_repair(app, globals, exit_code);
   drvaudit::commands::add_fleet(app, globals, exit_code);
   add_help_command(app);
   add_global_options_footer(app);

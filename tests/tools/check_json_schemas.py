@@ -124,6 +124,9 @@ def main():
         for view in (["machines"], ["updates"], ["versions", "PCI\\VEN_8086&DEV_A0F0"], ["regressions"], ["diff"]):
             collect("fleet " + view[0], "fleet", *view, "--json")
         collect("fleet report", "fleet", "report", "--json")
+        # The repair's diagnosis (on Linux: the clock only; a closed loopback port answers nothing).
+        collect("repair diagnose", "repair", "diagnose", "--ntp-server", "127.0.0.1:9", "--ntp-timeout", "0.3", "--json")
+        collect("repair history", "repair", "history", "--json")
 
         documents = []
         for label, raw in outputs:

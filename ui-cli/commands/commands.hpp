@@ -20,6 +20,8 @@ void add_schedule(CLI::App& app, const GlobalOptions& globals, ExitCode& exit_co
 void add_history(CLI::App& app, const GlobalOptions& globals, ExitCode& exit_code);
 // fleet ingest|report|machines|updates|versions|regressions|diff: many machines' reports.
 void add_fleet(CLI::App& app, const GlobalOptions& globals, ExitCode& exit_code);
+// repair diagnose|windows-update|undo|history: the Windows Update repair.
+void add_repair(CLI::App& app, const GlobalOptions& globals, ExitCode& exit_code);
 // catalog list and catalog problems, under the catalog command.
 void add_catalog_views(CLI::App& catalog, const GlobalOptions& globals, ExitCode& exit_code);
 

@@ -16,6 +16,7 @@
 #include "ui-cli/render/update_render.hpp"
 #include "updater/driver_system.hpp"
 #include "updater/journal.hpp"
+#include "updater/repair/repair_steps.hpp"
 #include "updater/runner.hpp"
 #include "updater/schedule/scheduler.hpp"
 #include "updater/step_factory.hpp"
@@ -67,7 +68,9 @@ void refuse_interrupted(const updater::Journal& journal) {
   }
   throw Error("operation " + std::to_string(op->id) + " (" + op->kind + ", started " + op->started_at +
                   ") was interrupted" + at +
-                  ": run `drvaudit rollback --last` to undo it or `drvaudit update --resume` to finish it",
+                  (op->kind == "update"
+                       ? ": run `drvaudit rollback --last` to undo it or `drvaudit update --resume` to finish it"
+                       : ": run `drvaudit rollback --last` to undo it"),
               ErrorKind::busy);
 }
 
@@ -293,14 +296,25 @@ ExitCode run_rollback(const GlobalOptions& globals, const RollbackOptions& optio
     write_report(options.report, json ? render::operation_json(*op) : out);
     return ExitCode::ok;
   }
-  // A schedule operation's steps carry their own files and tasks; a driver operation needs the system.
+  // A schedule operation's steps carry their own files and tasks; a driver operation needs the system,
+  // and a repair's its services, folders and registry values.
   const bool schedule_op = op->kind.rfind("schedule-", 0) == 0;
+  const bool repair_op = op->kind == "repair";
   std::unique_ptr<updater::DriverSystem> system;
-  if (!schedule_op) system = open_system(options.root);
+  std::unique_ptr<repair::RepairSystem> repair_system;
+  if (repair_op)
+    repair_system = repair::open_repair_system();
+  else if (!schedule_op)
+    system = open_system(options.root);
   confirm("Roll back operation " + std::to_string(op->id) + " (" + op->kind + ", " + op->started_at + ") on " +
-              (system ? system->name() : std::string("this machine's scheduler")) + "?",
+              (system          ? system->name()
+               : repair_system ? repair_system->name()
+                               : std::string("this machine's scheduler")) +
+              "?",
           options.yes);
-  updater::Runner runner(journal, schedule_op ? schedule::schedule_step_factory() : updater::step_factory(*system));
+  updater::Runner runner(journal, schedule_op ? schedule::schedule_step_factory()
+                                  : repair_op ? repair::repair_step_factory(*repair_system)
+                                              : updater::step_factory(*system));
   report_progress(runner);
   const auto result = runner.rollback(op->id);
   const auto after = journal.get(op->id);

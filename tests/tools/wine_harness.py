@@ -1,0 +1,85 @@
+"""What every Wine test shares: a fresh prefix (wineboot -i, a persistent wineserver so that
+services started by one program stay running for the next), drvaudit.exe run in it with its state
+in C:\\drvaudit-state, Wine's own reg.exe and sc.exe for reading the system back, and the
+ok/FAIL report with its exit status."""
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+
+
+class Checks:
+    def __init__(self):
+        self.failures = []
+        self.count = 0
+
+    def check(self, condition, what):
+        self.count += 1
+        if not condition:
+            self.failures.append(what)
+        print(("ok   " if condition else "FAIL ") + what, flush=True)
+        return condition
+
+    def crashed(self, e):
+        self.failures.append("%s: %s" % (type(e).__name__, e))
+
+    def finish(self):
+        for f in self.failures:
+            print("FAIL:", f)
+        print("%d passed, %d failed" % (max(self.count - len(self.failures), 0), len(self.failures)))
+        return 1 if self.failures else 0
+
+
+class Prefix:
+    def __init__(self, exe, name):
+        self.exe = os.path.abspath(exe)
+        self.tmp = tempfile.mkdtemp(prefix="drvaudit-wine-%s-" % name)
+        self.path = os.path.join(self.tmp, "prefix")
+        self.env = dict(os.environ, WINEPREFIX=self.path, WINEDEBUG="-all", WINEDLLOVERRIDES="mscoree,mshtml=",
+                        NO_COLOR="1")
+        self.server = None
+
+    def create(self, persistent=False):
+        subprocess.run(["wineboot", "-i"], env=self.env, capture_output=True, check=True, timeout=180)
+        if persistent:
+            # Without it the wineserver, and every service it runs, ends with the last program.
+            self.server = subprocess.Popen(["wineserver", "-p", "-f"], env=self.env, stdout=subprocess.DEVNULL,
+                                           stderr=subprocess.DEVNULL)
+
+    def drive_c(self, *parts):
+        return os.path.join(self.path, "drive_c", *parts)
+
+    def wine(self, *args, timeout=300):
+        return subprocess.run(["wine", *args], env=self.env, capture_output=True, timeout=timeout,
+                              stdin=subprocess.DEVNULL)
+
+    def drvaudit_argv(self, *args):
+        return ["wine", self.exe, "--state-dir", "C:\\drvaudit-state", *args]
+
+    def drvaudit(self, *args, timeout=300):
+        return self.wine(self.exe, "--state-dir", "C:\\drvaudit-state", *args, timeout=timeout)
+
+    def reg_value(self, key, name):
+        """(type, data) as reg.exe shows them, or None when the value is absent."""
+        p = self.wine("reg", "query", key, "/v", name)
+        out = p.stdout.decode("utf-8", errors="replace")
+        m = re.search(r"^\s*%s\s+(REG_\w+)\s*(.*?)\s*$" % re.escape(name), out, re.M | re.I)
+        return (m.group(1), m.group(2)) if p.returncode == 0 and m else None
+
+    def reg_key_exists(self, key):
+        return self.wine("reg", "query", key).returncode == 0
+
+    def service_state(self, name):
+        out = self.wine("sc", "query", name).stdout.decode("utf-8", errors="replace")
+        m = re.search(r"STATE\s+:\s+\d+\s+(\w+)", out)
+        return m.group(1) if m else None
+
+    def close(self):
+        subprocess.run(["wineserver", "-k"], env=self.env, capture_output=True)
+        if self.server is not None:
+            try:
+                self.server.wait(10)
+            except subprocess.TimeoutExpired:
+                self.server.kill()
+        shutil.rmtree(self.tmp, ignore_errors=True)

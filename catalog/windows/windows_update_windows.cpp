@@ -15,7 +15,10 @@ const GUID kClsidUpdateSession = {0x4CB43D7F, 0x7EEE, 0x4906, {0x86, 0x98, 0x60,
 const GUID kIidUpdateSession = {0x816858A4, 0x260D, 0x4260, {0x93, 0x3A, 0x25, 0x85, 0xF1, 0xAB, 0xC7, 0x6B}};
 const GUID kIidWindowsDriverUpdate = {0xB383CD1A, 0x5CE9, 0x4504, {0x9F, 0x63, 0x76, 0x4B, 0x12, 0x36, 0xF1, 0x91}};
 
-// IWindowsDriverUpdate: IUpdate's 45 methods, then its own (vtable slot 52 on), in this order.
+// IWindowsDriverUpdate: IUpdate's 45 methods, then its own (vtable slot 52 on), in this order. A COM
+// interface is released, never deleted: it has no virtual destructor by design.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wnon-virtual-dtor"
 struct IWindowsDriverUpdateLocal : public IUpdate {
   virtual HRESULT STDMETHODCALLTYPE get_DriverClass(BSTR* value) = 0;
   virtual HRESULT STDMETHODCALLTYPE get_DriverHardwareID(BSTR* value) = 0;
@@ -26,6 +29,7 @@ struct IWindowsDriverUpdateLocal : public IUpdate {
   virtual HRESULT STDMETHODCALLTYPE get_DeviceProblemNumber(LONG* value) = 0;
   virtual HRESULT STDMETHODCALLTYPE get_DeviceStatus(LONG* value) = 0;
 };
+#pragma GCC diagnostic pop
 
 std::string text_of(HRESULT (STDMETHODCALLTYPE IWindowsDriverUpdateLocal::*getter)(BSTR*),
                     IWindowsDriverUpdateLocal* u) {

@@ -22,6 +22,9 @@ import tempfile
 import threading
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import Checks  # noqa: E402
+
 NTP_EPOCH = 2208988800
 
 
@@ -90,15 +93,8 @@ class FaultServer(threading.Thread):
 def main():
     exe = os.path.abspath(sys.argv[1])
     tmp = tempfile.mkdtemp(prefix="drvaudit-sntp-")
-    failures = []
-    checks = 0
-
-    def check(condition, what):
-        nonlocal checks
-        checks += 1
-        print(("ok   " if condition else "FAIL ") + what)
-        if not condition:
-            failures.append(what)
+    c = Checks()
+    check = c.check
 
     def diagnose(server, timeout="1"):
         start = time.monotonic()
@@ -176,17 +172,13 @@ def main():
         check(wu.returncode == 3 and b"this is" in wu.stderr, "repair windows-update on Linux: exit 3, said in words: %r"
               % wu.stderr.decode()[-200:])
     except Exception as e:  # a crash of the harness is a failure, reported like the others
-        failures.append("%s: %s" % (type(e).__name__, e))
+        c.crashed(e)
     finally:
         if chronyd is not None:
             chronyd.kill()
             chronyd.wait()
         shutil.rmtree(tmp, ignore_errors=True)
-
-    for f in failures:
-        print("FAIL:", f)
-    print("%d passed, %d failed" % (max(checks - len(failures), 0), len(failures)))
-    return 1 if failures else 0
+    return c.finish()
 
 
 if __name__ == "__main__":

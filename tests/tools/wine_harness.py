@@ -5,30 +5,12 @@ ok/FAIL report with its exit status."""
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import tempfile
+import time
 
-
-class Checks:
-    def __init__(self):
-        self.failures = []
-        self.count = 0
-
-    def check(self, condition, what):
-        self.count += 1
-        if not condition:
-            self.failures.append(what)
-        print(("ok   " if condition else "FAIL ") + what, flush=True)
-        return condition
-
-    def crashed(self, e):
-        self.failures.append("%s: %s" % (type(e).__name__, e))
-
-    def finish(self):
-        for f in self.failures:
-            print("FAIL:", f)
-        print("%d passed, %d failed" % (max(self.count - len(self.failures), 0), len(self.failures)))
-        return 1 if self.failures else 0
+from checks import Checks  # noqa: F401  (the Wine tests take both from here)
 
 
 class Prefix:
@@ -46,6 +28,11 @@ class Prefix:
             # Without it the wineserver, and every service it runs, ends with the last program.
             self.server = subprocess.Popen(["wineserver", "-p", "-f"], env=self.env, stdout=subprocess.DEVNULL,
                                            stderr=subprocess.DEVNULL)
+            # services.exe starts with the first program and keeps that program's output handles, and
+            # every service it starts inherits them: started here with no pipes, it never holds one of
+            # a later command's pipes open (which would make reading that command's output hang).
+            subprocess.run(["wine", "sc", "query", "wuauserv"], env=self.env, stdin=subprocess.DEVNULL,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120)
 
     def drive_c(self, *parts):
         return os.path.join(self.path, "drive_c", *parts)
@@ -70,10 +57,33 @@ class Prefix:
     def reg_key_exists(self, key):
         return self.wine("reg", "query", key).returncode == 0
 
+    def wait_for_service(self, name, state, seconds=60):
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            if self.service_state(name) == state:
+                return True
+            time.sleep(0.5)
+        return False
+
     def service_state(self, name):
         out = self.wine("sc", "query", name).stdout.decode("utf-8", errors="replace")
         m = re.search(r"STATE\s+:\s+\d+\s+(\w+)", out)
         return m.group(1) if m else None
+
+    def wait_for_started_step(self, proc, seconds=60):
+        """Waits until drvaudit's journal (read from Linux, read-only) says a step of a running
+        operation has started, or the process ended: the moment a kill -9 trial starts its clock."""
+        journal_db = self.drive_c("drvaudit-state", "journal.db")
+        deadline = time.time() + seconds
+        while time.time() < deadline and proc.poll() is None:
+            try:
+                with sqlite3.connect("file:%s?mode=ro" % journal_db, uri=True, timeout=0.1) as db:
+                    if db.execute("SELECT count(*) FROM steps s JOIN operations o ON o.id = s.operation_id "
+                                  "WHERE o.state = 'running' AND s.state = 'started'").fetchone()[0]:
+                        return
+            except sqlite3.Error:
+                pass
+            time.sleep(0.01)
 
     def close(self):
         subprocess.run(["wineserver", "-k"], env=self.env, capture_output=True)

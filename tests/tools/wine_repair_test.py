@@ -12,7 +12,8 @@ Manager and registry, checked from the Linux side (the prefix's files, Wine's sc
 - `--step allow-os-upgrade` writes the DWORD (reg query shows 0x1) and undo deletes it again, key
   and all, since neither was there before;
 - without --step, the diagnosis picks software-distribution from the log's 0x80070002;
-- kill -9 during a repair, 10 trials: `repair undo --last` always restores the folder and bits.
+- kill -9 at a random moment after a step started, until 10 repairs were killed midway: a new repair
+  is refused (exit 5) while one is unfinished, and `repair undo --last` always restores the folder and bits.
 
 usage: wine_repair_test.py DRVAUDIT_EXE
 """
@@ -20,7 +21,6 @@ import hashlib
 import json
 import os
 import random
-import sqlite3
 import subprocess
 import sys
 import time
@@ -67,8 +67,8 @@ def main():
         original = tree(sd)
         check = c.check
 
-        start = wine.wine("net", "start", "bits", timeout=120)
-        check(wine.service_state("bits") == "RUNNING", "bits started with net.exe: %s" % wine.service_state("bits"))
+        wine.wine("net", "start", "bits", timeout=120)  # Wine's first start can outlast net.exe's wait
+        check(wine.wait_for_service("bits", "RUNNING"), "bits started with net.exe: %s" % wine.service_state("bits"))
         check(wine.service_state("wuauserv") == "STOPPED", "wuauserv is stopped: %s" % wine.service_state("wuauserv"))
 
         # The diagnosis.
@@ -98,6 +98,7 @@ def main():
         check(b"To repair: drvaudit repair windows-update" in table.stdout, "the table ends with the command to run")
 
         # Dry run: nothing changes.
+        wine.drvaudit("repair", "history")  # drvaudit's own state folder exists before the comparison
         before = (tree(wine.drive_c(), skip=("drvaudit-state", os.path.join("windows", "temp"))),
                   wine.service_state("bits"), wine.service_state("wuauserv"))
         dry = wine.drvaudit("repair", "windows-update", "--step", "software-distribution", "--dry-run", *NTP)
@@ -109,7 +110,9 @@ def main():
               "dry run of allow-os-upgrade names the old and new value")
         after = (tree(wine.drive_c(), skip=("drvaudit-state", os.path.join("windows", "temp"))),
                  wine.service_state("bits"), wine.service_state("wuauserv"))
-        check(before == after, "the dry runs changed nothing on drive C: or in the services")
+        changed = sorted(k for k in set(before[0]) | set(after[0]) if before[0].get(k) != after[0].get(k))
+        check(before == after, "the dry runs changed nothing on drive C: or in the services: %r %r" %
+              (changed[:10], (before[1:], after[1:])))
         check(wine.reg_value(OS_UPGRADE, "AllowOSUpgrade") is None, "AllowOSUpgrade still absent after the dry run")
 
         # The repair.
@@ -175,22 +178,15 @@ def main():
               "clock: Wine has no w32tm/w32time: exit %d: %r" % (clock.returncode, clock.stderr[-200:]))
 
         # kill -9 during a repair, 10 trials.
-        journal_db = wine.drive_c("drvaudit-state", "journal.db")
         interrupted = 0
-        for trial in range(10):
+        for trial in range(30):
+            if interrupted >= 10:
+                break
             proc = subprocess.Popen(wine.drvaudit_argv("repair", "windows-update", "--step", "software-distribution",
                                                        "--yes"), env=wine.env, stdout=subprocess.DEVNULL,
                                     stderr=subprocess.DEVNULL)
-            deadline = time.time() + 60
-            while time.time() < deadline and proc.poll() is None:
-                try:
-                    with sqlite3.connect("file:%s?mode=ro" % journal_db, uri=True, timeout=0.1) as db:
-                        if db.execute("SELECT count(*) FROM operations WHERE state = 'running'").fetchone()[0]:
-                            break
-                except sqlite3.Error:
-                    pass
-                time.sleep(0.01)
-            time.sleep(rng.uniform(0, 1.5))
+            wine.wait_for_started_step(proc)
+            time.sleep(rng.uniform(0, 0.15))
             try:
                 os.kill(proc.pid, 9)
             except ProcessLookupError:
@@ -207,7 +203,7 @@ def main():
             check(back.returncode == 0 and tree(sd) == original and wine.service_state("bits") == "RUNNING",
                   "trial %d (%s): undo --last restores the folder and bits: exit %d, bits %s" %
                   (trial, state, back.returncode, wine.service_state("bits")))
-        check(interrupted >= 3, "%d of 10 kills came in the middle of a repair" % interrupted)
+        check(interrupted >= 10, "%d kills came in the middle of a repair (10 wanted)" % interrupted)
     except Exception as e:  # a crash of the harness is a failure, reported like the others
         c.crashed(e)
     finally:

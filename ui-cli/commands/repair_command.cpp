@@ -118,13 +118,14 @@ ExitCode run_windows_update(const GlobalOptions& globals, const RepairOptions& o
   plan_options.ntp_server = server;
   plan_options.service_wait = std::chrono::milliseconds(static_cast<std::int64_t>(o.service_timeout_seconds * 1000));
   const auto plan = repair::plan_repair(*system, names, plan_options);
-  std::fputs(render::repair_plan_text(plan, names).c_str(), stdout);
+  // JSON on standard output is the operation alone; the plan goes beside it.
+  std::fputs(render::repair_plan_text(plan, names).c_str(), json ? stderr : stdout);
   if (o.dry_run) {
-    std::puts("dry run: nothing was changed");
+    std::fputs("dry run: nothing was changed\n", json ? stderr : stdout);
     return ExitCode::ok;
   }
   if (plan.steps.empty()) {
-    std::puts("nothing to do: nothing was changed");
+    std::fputs("nothing to do: nothing was changed\n", json ? stderr : stdout);
     return ExitCode::ok;
   }
   require_administrator(std::nullopt, "repair windows-update", "Windows Update's services, folders and settings");

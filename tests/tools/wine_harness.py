@@ -3,6 +3,7 @@ services started by one program stay running for the next), drvaudit.exe run in 
 in C:\\drvaudit-state, Wine's own reg.exe and sc.exe for reading the system back, and the
 ok/FAIL report with its exit status."""
 import os
+import random
 import re
 import shutil
 import sqlite3
@@ -84,6 +85,33 @@ class Prefix:
             except sqlite3.Error:
                 pass
             time.sleep(0.01)
+
+    def kill_trials(self, argv, after_kill, wanted=10, most=60, window=0.15, seed=12):
+        """kill -9 drvaudit at a random moment after the journal says a step started, until `wanted`
+        kills landed in the middle of an operation or `most` trials ran. after_kill(trial) checks the
+        aftermath and says whether the operation was left unfinished. A trial that ran to its end
+        halves the window the moment is drawn from: how long a step takes depends on the machine
+        (the same Wine step takes a tenth of the time on an idle machine as on a loaded one), and a
+        fixed window made the count of mid-operation kills depend on it. Returns that count."""
+        rng = random.Random(seed)
+        interrupted = 0
+        for trial in range(most):
+            if interrupted >= wanted:
+                break
+            proc = subprocess.Popen(self.drvaudit_argv(*argv), env=self.env, stdin=subprocess.DEVNULL,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            self.wait_for_started_step(proc)
+            time.sleep(rng.uniform(0, window))
+            try:
+                os.kill(proc.pid, 9)
+            except ProcessLookupError:
+                pass
+            proc.wait()
+            if after_kill(trial):
+                interrupted += 1
+            else:
+                window /= 2
+        return interrupted
 
     def close(self):
         subprocess.run(["wineserver", "-k"], env=self.env, capture_output=True)

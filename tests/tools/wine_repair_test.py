@@ -21,9 +21,7 @@ import hashlib
 import json
 import os
 import random
-import subprocess
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from wine_harness import Checks, Prefix  # noqa: E402
@@ -177,25 +175,12 @@ def main():
         check(clock.returncode in (1, 3) and b"w32tm" in clock.stderr,
               "clock: Wine has no w32tm/w32time: exit %d: %r" % (clock.returncode, clock.stderr[-200:]))
 
-        # kill -9 during a repair, 10 trials.
-        interrupted = 0
-        for trial in range(30):
-            if interrupted >= 10:
-                break
-            proc = subprocess.Popen(wine.drvaudit_argv("repair", "windows-update", "--step", "software-distribution",
-                                                       "--yes"), env=wine.env, stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.DEVNULL)
-            wine.wait_for_started_step(proc)
-            time.sleep(rng.uniform(0, 0.15))
-            try:
-                os.kill(proc.pid, 9)
-            except ProcessLookupError:
-                pass
-            proc.wait()
+        # kill -9 during a repair, until 10 kills landed midway.
+        def after_kill(trial):
             ops = json.loads(wine.drvaudit("repair", "history", "--format", "json").stdout)["operations"]
             state = ops[0]["state"] if ops else None
-            if state in ("running", "rolling_back"):
-                interrupted += 1
+            unfinished = state in ("running", "rolling_back")
+            if unfinished:
                 busy = wine.drvaudit("repair", "windows-update", "--step", "software-distribution", "--yes")
                 check(busy.returncode == 5 and b"repair undo --last" in busy.stderr,
                       "trial %d: a new repair is refused while one is unfinished (exit %d)" % (trial, busy.returncode))
@@ -203,6 +188,10 @@ def main():
             check(back.returncode == 0 and tree(sd) == original and wine.service_state("bits") == "RUNNING",
                   "trial %d (%s): undo --last restores the folder and bits: exit %d, bits %s" %
                   (trial, state, back.returncode, wine.service_state("bits")))
+            return unfinished
+
+        interrupted = wine.kill_trials(("repair", "windows-update", "--step", "software-distribution", "--yes"),
+                                       after_kill, seed=13)
         check(interrupted >= 10, "%d kills came in the middle of a repair (10 wanted)" % interrupted)
     except Exception as e:  # a crash of the harness is a failure, reported like the others
         c.crashed(e)

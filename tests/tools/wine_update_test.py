@@ -18,16 +18,15 @@ usage: wine_update_test.py DRVAUDIT_EXE
 """
 import json
 import os
-import random
-import re
 import shutil
-import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from wine_harness import Checks, Prefix  # noqa: E402
+
 FIXTURE = os.path.join(HERE, "..", "fixtures", "updater", "package")
 MOUSE = "HID\\VID_845E&PID_0001\\0&0000&0&0"
 RANK_KEY = ("HKEY_LOCAL_MACHINE\\System\\CurrentControlSet\\Enum\\" + MOUSE +
@@ -35,30 +34,14 @@ RANK_KEY = ("HKEY_LOCAL_MACHINE\\System\\CurrentControlSet\\Enum\\" + MOUSE +
 
 
 def main():
-    exe = os.path.abspath(sys.argv[1])
-    tmp = tempfile.mkdtemp(prefix="drvaudit-wine-update-")
-    prefix = os.path.join(tmp, "prefix")
-    env = dict(os.environ, WINEPREFIX=prefix, WINEDEBUG="-all", WINEDLLOVERRIDES="mscoree,mshtml=", NO_COLOR="1")
-    failures = []
-    checks = 0
-
-    def check(condition, what):
-        nonlocal checks
-        checks += 1
-        if not condition:
-            failures.append(what)
-        print(("ok   " if condition else "FAIL ") + what, flush=True)
-
-    def wine(*args, timeout=300):
-        return subprocess.run(["wine", *args], env=env, capture_output=True, timeout=timeout)
-
-    def drvaudit(*args):
-        return wine(exe, "--state-dir", "C:\\drvaudit-state", *args)
+    c = Checks()
+    check = c.check
+    wine = Prefix(sys.argv[1], "update")
+    drvaudit = wine.drvaudit
 
     def reg_value(key, name):
-        out = wine("reg", "query", key, "/v", name).stdout.decode("utf-8", errors="replace")
-        m = re.search(r"^\s*%s\s+REG_\w+\s+(.*?)\s*$" % re.escape(name), out, re.M)
-        return m.group(1) if m else None
+        found = wine.reg_value(key, name)
+        return found[1] if found else None
 
     def driver_key():
         driver = reg_value("HKLM\\System\\CurrentControlSet\\Enum\\" + MOUSE, "Driver")
@@ -75,7 +58,7 @@ def main():
         return [d["verdict"] for d in report["devices"] if d["instance_id"] == MOUSE]
 
     try:
-        subprocess.run(["wineboot", "-i"], env=env, capture_output=True, check=True, timeout=120)
+        wine.create()
         for _ in range(60):  # Wine binds its virtual devices' drivers asynchronously after boot
             if driver_key()[0]:
                 break
@@ -83,16 +66,16 @@ def main():
         original = driver_key()
         check(original == ("input.inf", "device_section"), "the mouse starts with input.inf/device_section: %r" % (original,))
 
-        package = os.path.join(prefix, "drive_c", "package")
+        package = wine.drive_c("package")
         shutil.copytree(FIXTURE, package)
         subprocess.run([sys.executable, os.path.join(HERE, "make_catalog.py"), os.path.join(package, "drvaudit-hidmouse.cat"),
                         os.path.join(package, "drvaudit-hidmouse.inf"), "--signer", "drvaudit Test Signer"], check=True,
                        capture_output=True, timeout=60)
-        reg_file = os.path.join(tmp, "rank.reg")
+        reg_file = os.path.join(wine.tmp, "rank.reg")
         with open(reg_file, "w", newline="\r\n") as f:
             f.write("REGEDIT4\n\n[%s]\n@=hex(ffff0007):00,20,ff,00\n" % RANK_KEY)  # 0x00FF2000, little-endian
-        wine("regedit", "/S", "Z:" + reg_file.replace("/", "\\"))
-        subprocess.run(["wineserver", "-w"], env=env, timeout=60)
+        wine.wine("regedit", "/S", "Z:" + reg_file.replace("/", "\\"))
+        subprocess.run(["wineserver", "-w"], env=wine.env, timeout=60)
 
         index = drvaudit("catalog", "index", "C:\\package")
         check(index.returncode == 0, "catalog index: %r" % index.stderr[-300:])
@@ -127,54 +110,28 @@ def main():
         listed = json.loads(drvaudit("journal", "--format", "json").stdout)["operations"]
         check([o["state"] for o in listed[:2]] == ["rolled_back", "failed"], "journal list: %r" % [o["state"] for o in listed])
 
-        # kill -9 at random moments of a journaled run with the real installer.
-        # Only the drvaudit process is killed: Wine's own services (winedevice.exe) must live on, as
-        # they do on Windows.
-        rng = random.Random(12)
-        interrupted = 0
-        for trial in range(25):
-            if interrupted >= 10:
-                break
-            proc = subprocess.Popen(["wine", exe, "--state-dir", "C:\\drvaudit-state", *args, "--no-restore-point"], env=env,
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            # Wait until the journal says a step has started (read from Linux, read-only), then kill
-            # at a random moment of the install: between "started" and its result.
-            journal_db = os.path.join(prefix, "drive_c", "drvaudit-state", "journal.db")
-            deadline = time.time() + 30
-            while time.time() < deadline and proc.poll() is None:
-                try:
-                    with sqlite3.connect("file:%s?mode=ro" % journal_db, uri=True, timeout=0.1) as db:
-                        if db.execute("SELECT count(*) FROM steps WHERE state = 'started'").fetchone()[0]:
-                            break
-                except sqlite3.Error:
-                    pass
-                time.sleep(0.01)
-            time.sleep(rng.uniform(0, 0.12))
-            try:
-                os.kill(proc.pid, 9)
-            except ProcessLookupError:
-                pass
-            proc.wait()
+        # kill -9 at random moments of a journaled run with the real installer, until 10 kills landed
+        # between a step's start and its result. Only the drvaudit process is killed: Wine's own
+        # services (winedevice.exe) must live on, as they do on Windows.
+        def after_kill(trial):
             state = json.loads(drvaudit("journal", "--format", "json").stdout)["operations"][0]["state"]
-            if state in ("running", "rolling_back"):
-                interrupted += 1
+            unfinished = state in ("running", "rolling_back")
+            if unfinished:
                 busy = drvaudit(*args, "--no-restore-point")
                 check(busy.returncode == 5 and b"rollback --last" in busy.stderr,
                       "trial %d: update refuses while an operation is unfinished (exit %d)" % (trial, busy.returncode))
             back = drvaudit("rollback", "--last", "--yes")
             check(back.returncode == 0 and driver_key() == original,
                   "trial %d (%s): rollback --last reaches input.inf: exit %d, %r" % (trial, state, back.returncode, driver_key()))
+            return unfinished
+
+        interrupted = wine.kill_trials((*args, "--no-restore-point"), after_kill)
         check(interrupted >= 10, "%d trials were killed between a step's start and its result (10 wanted)" % interrupted)
     except Exception as e:  # a crash of the harness is a failure, reported like the others
-        failures.append("%s: %s" % (type(e).__name__, e))
+        c.crashed(e)
     finally:
-        subprocess.run(["wineserver", "-k"], env=env, capture_output=True)
-        shutil.rmtree(tmp, ignore_errors=True)
-
-    for f in failures:
-        print("FAIL:", f)
-    print("%d passed, %d failed" % (max(checks - len(failures), 0), len(failures)))
-    return 1 if failures else 0
+        wine.close()
+    return c.finish()
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@
 // run) changes nothing, so ingesting a share again is idempotent.
 namespace drvaudit::fleet {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 // A report file as found on disk, for skipping unchanged files without reading them.
 struct SourceFile {

@@ -21,11 +21,15 @@ ResultTable updates_view(Connection& c) {
 }
 
 ResultTable versions_view(Connection& c, const std::string& hardware_id) {
+  // From each machine's newest run to its devices of the matching models, through devices_by_run_model:
+  // the cost follows the fleet's size. CROSS JOIN keeps SQLite's planner from scanning devices first;
+  // PostgreSQL plans it as any join.
   return c.query(
       "SELECT CASE WHEN d.has_driver = 1 THEN d.version ELSE '(no driver)' END AS version, d.provider, d.inf, "
       "d.date, COUNT(DISTINCT l.machine_id) AS machines, COUNT(*) AS devices "
-      "FROM id_set_members s JOIN devices d ON d.id_set = s.set_id JOIN latest l ON l.run_id = d.run_id "
-      "WHERE s.hardware_id = ? GROUP BY d.has_driver, d.version, d.provider, d.inf, d.date "
+      "FROM latest l CROSS JOIN devices d WHERE d.run_id = l.run_id AND d.id_set IN "
+      "(SELECT set_id FROM id_set_members WHERE hardware_id = ?) "
+      "GROUP BY d.has_driver, d.version, d.provider, d.inf, d.date "
       "ORDER BY machines DESC, version DESC",
       {text::to_upper(hardware_id)});
 }

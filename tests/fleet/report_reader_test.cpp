@@ -90,3 +90,40 @@ TEST_CASE("fleet store (SQLite): idempotent ingest, the newest run answers, an o
         drvaudit::fleet::Value{std::int64_t{0}});
   CHECK_FALSE(store.known({"broken.json", 1, 1}));
 }
+
+TEST_CASE("fleet store (SQLite): a version 1 database is migrated to version 2 with its rows, and answers the same") {
+  drvaudit::test::TempDir dir;
+  const auto week1 = drvaudit::fleet::read_report(fixture("laptop-week1.json"));
+  {
+    // A version 1 database as drvaudit 1 left it: its index on (id_set, run_id), one report stored.
+    drvaudit::fleet::FleetStore store(drvaudit::fleet::open_sqlite(dir / "fleet.db"));
+    auto& c = store.connection();
+    c.execute(
+        "DROP INDEX devices_by_run_model; CREATE INDEX devices_by_run ON devices (run_id); "
+        "CREATE INDEX devices_by_model ON devices (id_set, run_id); DELETE FROM fleet_schema WHERE version = 2");
+    store.ingest(week1, {"w1.json", 1, 1});
+    CHECK(store.schema_version() == 1);
+  }
+  drvaudit::fleet::FleetStore store(drvaudit::fleet::open_sqlite(dir / "fleet.db"));
+  CHECK(store.schema_version() == 2);
+  auto& c = store.connection();
+  const auto indexes =
+      c.query("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'devices' AND sql IS NOT NULL");
+  REQUIRE(indexes.rows.size() == 1);
+  CHECK(std::get<std::string>(indexes.rows[0][0]) == "devices_by_run_model");
+  CHECK(c.query("SELECT count(*) FROM devices").rows[0][0] == drvaudit::fleet::Value{std::int64_t{7}});
+  const auto versions = drvaudit::fleet::versions_view(c, "PCI\\VEN_8086&DEV_A0F0");
+  REQUIRE(versions.rows.size() == 1);
+  CHECK(std::get<std::string>(versions.rows[0][0]) == "22.200.0.6");
+  const auto plan = c.query(
+      "EXPLAIN QUERY PLAN SELECT count(*) FROM latest l CROSS JOIN devices d WHERE d.run_id = l.run_id AND d.id_set "
+      "IN (SELECT set_id FROM id_set_members WHERE hardware_id = 'X')");
+  bool by_index = false;
+  for (const auto& row : plan.rows)
+    by_index = by_index || std::get<std::string>(row.back()).find("devices_by_run_model") != std::string::npos;
+  CHECK(by_index);  // the versions view reaches devices through the index, never by a scan
+  // A database from a newer drvaudit is refused.
+  c.query("INSERT INTO fleet_schema (version) VALUES (3)");
+  CHECK_THROWS_WITH(drvaudit::fleet::FleetStore(drvaudit::fleet::open_sqlite(dir / "fleet.db")),
+                    Catch::Contains("schema version 3, newer than this drvaudit knows"));
+}

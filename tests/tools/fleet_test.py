@@ -344,7 +344,7 @@ def main():
         parted = Drvaudit(exe, tmp / "state-pg", pg.url("fleet_parted"))
         parted("machines")
         recipe = []
-        for table, indexes in (("devices", ["devices_by_run ON devices (run_id)", "devices_by_model ON devices (id_set, run_id)"]),
+        for table, indexes in (("devices", ["devices_by_run_model ON devices (run_id, id_set)"]),
                                ("changes", ["changes_by_date ON changes (run_date, run_id)"])):
             recipe += [f"ALTER TABLE {table} RENAME TO {table}_empty",
                        f"CREATE TABLE {table} (LIKE {table}_empty) PARTITION BY RANGE (run_date)",
@@ -358,7 +358,7 @@ def main():
         check(partitions and int(partitions[0][0]) == 12 * 7, f"partitioned: the rows are in the month's partition ({partitions})")
         check(answers(parted) == everything, "partitioned by run date (docs/fleet.md): the same answers")
         version = pg.psql("SELECT max(version) FROM fleet_schema")
-        check(version == [["1"]], f"postgresql: schema version recorded ({version})")
+        check(version == [["2"]], f"postgresql: schema version recorded ({version})")
         killed_pg = Drvaudit(exe, tmp / "state-pg", pg.url("fleet_killed"))
 
         def fresh_pg():

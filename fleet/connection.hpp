@@ -35,6 +35,9 @@ class Connection {
   // Appends rows to a table inside the current transaction: prepared INSERTs in SQLite, COPY in PostgreSQL.
   virtual void bulk_insert(const std::string& table, const std::vector<std::string>& columns,
                            const std::vector<std::vector<Value>>& rows) = 0;
+  // Commits need not reach the disk one by one (a crash loses the newest ones whole, never part of
+  // one); this puts every commit so far on disk, so what an ingest reported stored is stored.
+  virtual void make_durable() = 0;
 };
 
 std::unique_ptr<Connection> open_sqlite(const std::filesystem::path& file);

@@ -167,11 +167,25 @@ bool FleetStore::known(const SourceFile& file) {
   return it != files_->end() && it->second == std::make_pair(file.size, file.mtime);
 }
 
-std::int64_t FleetStore::machine_id(const std::string& name) {
+std::pair<std::int64_t, bool> FleetStore::machine_id(const std::string& name) {
   auto& c = *connection_;
-  c.query("INSERT INTO machines (name) VALUES (?) ON CONFLICT (name) DO NOTHING", {name});
-  return as_int(c.query("SELECT id FROM machines WHERE name = ?", {name}).rows.at(0).at(0));
+  // All machines once (a few thousand rows), then one round trip per new machine and none for a
+  // known one: on PostgreSQL each round trip is a fair part of a report's cost.
+  if (!machines_) {
+    machines_.emplace();
+    for (const auto& row : c.query("SELECT name, id FROM machines").rows)
+      machines_->emplace(std::get<std::string>(row[0]), as_int(row[1]));
+  }
+  if (const auto it = machines_->find(name); it != machines_->end()) return {it->second, false};
+  auto added = c.query("INSERT INTO machines (name) VALUES (?) ON CONFLICT (name) DO NOTHING RETURNING id", {name});
+  const bool is_new = !added.rows.empty();
+  if (!is_new) added = c.query("SELECT id FROM machines WHERE name = ?", {name});  // another ingest added it
+  const auto id = as_int(added.rows.at(0).at(0));
+  machines_->emplace(name, id);
+  return {id, is_new};
 }
+
+void FleetStore::make_durable() { connection_->make_durable(); }
 
 std::int64_t FleetStore::id_set(const std::vector<std::string>& ids) {
   std::string joined;
@@ -197,15 +211,17 @@ IngestOutcome FleetStore::ingest(const FleetReport& r, const SourceFile& file) {
   auto& c = *connection_;
   TransactionScope tx(c);
   try {
-    const auto machine = machine_id(r.machine);
+    const auto [machine, new_machine] = machine_id(r.machine);
     const auto remember_file = [&](std::int64_t run) {
       c.query(
           "INSERT INTO files (path, size, mtime, run_id) VALUES (?, ?, ?, ?) ON CONFLICT (path) DO UPDATE SET "
           "size = excluded.size, mtime = excluded.mtime, run_id = excluded.run_id",
           {file.path, file.size, file.mtime, run});
     };
-    const auto existing = c.query("SELECT id FROM runs WHERE machine_id = ? AND recorded_at = ? AND run_seq = ?",
-                                  {machine, r.recorded_at, r.run});
+    const auto existing =
+        new_machine ? ResultTable{}
+                    : c.query("SELECT id FROM runs WHERE machine_id = ? AND recorded_at = ? AND run_seq = ?",
+                              {machine, r.recorded_at, r.run});
     if (!existing.rows.empty()) {
       remember_file(as_int(existing.rows[0][0]));
       tx.commit();
@@ -269,7 +285,9 @@ IngestOutcome FleetStore::ingest(const FleetReport& r, const SourceFile& file) {
     // The machine's newest run answers "now"; an older report only adds history. package_counts
     // follows the newest runs: the machine's previous newest run is taken out, this one put in, so
     // the updates view reads a few hundred rows however large the fleet.
-    const auto current = c.query("SELECT run_id, recorded_at, run_seq FROM latest WHERE machine_id = ?", {machine});
+    const auto current = new_machine
+                             ? ResultTable{}
+                             : c.query("SELECT run_id, recorded_at, run_seq FROM latest WHERE machine_id = ?", {machine});
     bool newest = current.rows.empty();
     if (!newest) {
       const auto& at = std::get<std::string>(current.rows[0][1]);
@@ -300,6 +318,7 @@ IngestOutcome FleetStore::ingest(const FleetReport& r, const SourceFile& file) {
     tx.commit();
   } catch (...) {
     id_sets_.clear();  // ids inserted by the rolled-back transaction do not exist
+    machines_.reset();
     throw;
   }
   if (files_) (*files_)[file.path] = {file.size, file.mtime};

@@ -39,15 +39,19 @@ class FleetStore {
   // Whether this file was stored before with this size and mtime.
   bool known(const SourceFile& file);
   IngestOutcome ingest(const FleetReport& report, const SourceFile& file);
+  // Every report ingested so far on disk (see Connection::make_durable).
+  void make_durable();
 
  private:
   void migrate();
-  std::int64_t machine_id(const std::string& name);
+  // The machine's id, and whether this call added it (a new machine has no runs yet).
+  std::pair<std::int64_t, bool> machine_id(const std::string& name);
   std::int64_t id_set(const std::vector<std::string>& ids);
 
   std::unique_ptr<Connection> connection_;
   std::optional<std::map<std::string, std::pair<std::int64_t, std::int64_t>>> files_;  // path → size, mtime
   std::map<std::string, std::int64_t> id_sets_;                                        // joined IDs → id
+  std::optional<std::map<std::string, std::int64_t>> machines_;                         // name → id
 };
 
 }  // namespace drvaudit::fleet

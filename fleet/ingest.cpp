@@ -109,6 +109,7 @@ IngestSummary ingest_folders(FleetStore& store, const std::vector<std::filesyste
       ++summary.already;
     }
   }
+  if (summary.added) store.make_durable();
   if (progress) progress(files.size(), files.size());
   return summary;
 }

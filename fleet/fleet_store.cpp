@@ -218,10 +218,10 @@ IngestOutcome FleetStore::ingest(const FleetReport& r, const SourceFile& file) {
           "size = excluded.size, mtime = excluded.mtime, run_id = excluded.run_id",
           {file.path, file.size, file.mtime, run});
     };
-    const auto existing =
-        new_machine ? ResultTable{}
-                    : c.query("SELECT id FROM runs WHERE machine_id = ? AND recorded_at = ? AND run_seq = ?",
-                              {machine, r.recorded_at, r.run});
+    const auto existing = new_machine
+                              ? ResultTable{}
+                              : c.query("SELECT id FROM runs WHERE machine_id = ? AND recorded_at = ? AND run_seq = ?",
+                                        {machine, r.recorded_at, r.run});
     if (!existing.rows.empty()) {
       remember_file(as_int(existing.rows[0][0]));
       tx.commit();
@@ -285,9 +285,9 @@ IngestOutcome FleetStore::ingest(const FleetReport& r, const SourceFile& file) {
     // The machine's newest run answers "now"; an older report only adds history. package_counts
     // follows the newest runs: the machine's previous newest run is taken out, this one put in, so
     // the updates view reads a few hundred rows however large the fleet.
-    const auto current = new_machine
-                             ? ResultTable{}
-                             : c.query("SELECT run_id, recorded_at, run_seq FROM latest WHERE machine_id = ?", {machine});
+    const auto current =
+        new_machine ? ResultTable{}
+                    : c.query("SELECT run_id, recorded_at, run_seq FROM latest WHERE machine_id = ?", {machine});
     bool newest = current.rows.empty();
     if (!newest) {
       const auto& at = std::get<std::string>(current.rows[0][1]);

@@ -51,7 +51,7 @@ class FleetStore {
   std::unique_ptr<Connection> connection_;
   std::optional<std::map<std::string, std::pair<std::int64_t, std::int64_t>>> files_;  // path → size, mtime
   std::map<std::string, std::int64_t> id_sets_;                                        // joined IDs → id
-  std::optional<std::map<std::string, std::int64_t>> machines_;                         // name → id
+  std::optional<std::map<std::string, std::int64_t>> machines_;                        // name → id
 };
 
 }  // namespace drvaudit::fleet

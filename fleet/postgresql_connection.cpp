@@ -131,9 +131,7 @@ class PostgresConnection final : public Connection {
 
   // A transaction with an ID whose commit waits for its WAL flush; the WAL is flushed in order, so
   // every earlier commit is on disk with it.
-  void make_durable() override {
-    execute("BEGIN; SET LOCAL synchronous_commit = on; SELECT txid_current(); COMMIT");
-  }
+  void make_durable() override { execute("BEGIN; SET LOCAL synchronous_commit = on; SELECT txid_current(); COMMIT"); }
 
   void begin() override { execute("BEGIN"); }
   void commit() override { execute("COMMIT"); }

@@ -7,6 +7,8 @@
 #include <variant>
 #include <vector>
 
+#include "common/error.hpp"
+
 // One interface over the two databases a fleet can live in: an embedded SQLite file (one machine,
 // no server) and PostgreSQL (a large fleet, several writers). The fleet's SQL is written once, with
 // `?` parameters, in the subset both understand (UPSERT, RETURNING, partial indexes); only the DDL's
@@ -49,6 +51,14 @@ bool postgresql_available();
 
 // --db: empty for the SQLite file given, postgresql:// or postgres:// for a server, sqlite:PATH too.
 std::unique_ptr<Connection> open_database(const std::string& url, const std::filesystem::path& default_sqlite);
+
+// A transaction the database ended because it conflicted with another one's (two ingests at once: a
+// deadlock, or a row the other stored first): nothing of it was stored, and running it again is the
+// remedy.
+class ConflictError : public Error {
+ public:
+  using Error::Error;
+};
 
 // Commits on commit(), rolls back when left before (an exception).
 class TransactionScope {

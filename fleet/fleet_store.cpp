@@ -197,14 +197,36 @@ std::int64_t FleetStore::id_set(const std::vector<std::string>& ids) {
   if (!found.rows.empty()) {
     id = as_int(found.rows[0][0]);
   } else {
-    id = as_int(c.query("INSERT INTO id_sets (ids) VALUES (?) RETURNING id", {joined}).rows.at(0).at(0));
-    std::set<std::string> distinct(ids.begin(), ids.end());
-    std::vector<std::vector<Value>> members;
-    for (const auto& h : distinct) members.push_back({h, id});
-    c.bulk_insert("id_set_members", {"hardware_id", "set_id"}, members);
+    // Another ingest into the same database may add the same list meanwhile: its row is used then
+    // (ON CONFLICT waits for that ingest's transaction), with the members it stored.
+    auto added = c.query("INSERT INTO id_sets (ids) VALUES (?) ON CONFLICT (ids) DO NOTHING RETURNING id", {joined});
+    if (added.rows.empty()) {
+      id = as_int(c.query("SELECT id FROM id_sets WHERE ids = ?", {joined}).rows.at(0).at(0));
+    } else {
+      id = as_int(added.rows[0][0]);
+      std::set<std::string> distinct(ids.begin(), ids.end());
+      std::vector<std::vector<Value>> members;
+      for (const auto& h : distinct) members.push_back({h, id});
+      c.bulk_insert("id_set_members", {"hardware_id", "set_id"}, members);
+    }
   }
   id_sets_.emplace(std::move(joined), id);
   return id;
+}
+
+// Adds (sign 1) or takes out (sign -1) a run's packages. The rows are taken in key order, so two
+// ingests that both add to the same packages lock them in the same order and wait for each other
+// instead of deadlocking.
+void FleetStore::add_package_counts(const Value& run, int sign) {
+  const std::string delta = sign > 0 ? "" : "-";
+  connection_->query(
+      "INSERT INTO package_counts (package, version, date, provider, machines, devices) SELECT package, "
+      "version, date, provider, " +
+          delta + "1, " + delta +
+          "devices FROM run_packages WHERE run_id = ? ORDER BY package, version, date, provider ON "
+          "CONFLICT (package, version, date, provider) DO UPDATE SET machines = package_counts.machines "
+          "+ excluded.machines, devices = package_counts.devices + excluded.devices",
+      {run});
 }
 
 IngestOutcome FleetStore::ingest(const FleetReport& r, const SourceFile& file) {
@@ -287,7 +309,11 @@ IngestOutcome FleetStore::ingest(const FleetReport& r, const SourceFile& file) {
     // the updates view reads a few hundred rows however large the fleet.
     const auto current =
         new_machine ? ResultTable{}
-                    : c.query("SELECT run_id, recorded_at, run_seq FROM latest WHERE machine_id = ?", {machine});
+                    : c.query(std::string("SELECT run_id, recorded_at, run_seq FROM latest WHERE machine_id = ?") +
+                                  // Another ingest storing a run of this machine waits here until it
+                                  // committed (SQLite has one writer at a time anyway).
+                                  (c.dialect() == Dialect::postgresql ? " FOR UPDATE" : ""),
+                              {machine});
     bool newest = current.rows.empty();
     if (!newest) {
       const auto& at = std::get<std::string>(current.rows[0][1]);
@@ -295,20 +321,10 @@ IngestOutcome FleetStore::ingest(const FleetReport& r, const SourceFile& file) {
     }
     if (newest) {
       if (!current.rows.empty()) {
-        c.query(
-            "UPDATE package_counts SET machines = package_counts.machines - 1, devices = package_counts.devices - "
-            "p.devices FROM run_packages p WHERE p.run_id = ? AND package_counts.package = p.package AND "
-            "package_counts.version = p.version AND package_counts.date = p.date AND package_counts.provider = "
-            "p.provider",
-            {current.rows[0][0]});
+        add_package_counts(current.rows[0][0], -1);
         c.query("DELETE FROM package_counts WHERE machines <= 0");
       }
-      c.query(
-          "INSERT INTO package_counts (package, version, date, provider, machines, devices) SELECT package, version, "
-          "date, provider, 1, devices FROM run_packages WHERE run_id = ? ON CONFLICT (package, version, date, "
-          "provider) DO UPDATE SET machines = package_counts.machines + 1, devices = package_counts.devices + "
-          "excluded.devices",
-          {run});
+      add_package_counts(run, 1);
       c.query(
           "INSERT INTO latest (machine_id, run_id, recorded_at, run_seq) VALUES (?, ?, ?, ?) ON CONFLICT (machine_id) "
           "DO UPDATE SET run_id = excluded.run_id, recorded_at = excluded.recorded_at, run_seq = excluded.run_seq",

@@ -47,6 +47,7 @@ class FleetStore {
   // The machine's id, and whether this call added it (a new machine has no runs yet).
   std::pair<std::int64_t, bool> machine_id(const std::string& name);
   std::int64_t id_set(const std::vector<std::string>& ids);
+  void add_package_counts(const Value& run, int sign);
 
   std::unique_ptr<Connection> connection_;
   std::optional<std::map<std::string, std::pair<std::int64_t, std::int64_t>>> files_;  // path → size, mtime

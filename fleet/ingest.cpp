@@ -2,6 +2,9 @@
 
 #include <condition_variable>
 #include <deque>
+#include <exception>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <variant>
@@ -17,49 +20,57 @@ namespace {
 // A report read and checked, or why it could not be.
 using Parsed = std::variant<FleetReport, std::string>;
 
-// Reading and checking a report costs about as much as storing it: one thread reads the next
-// reports while this one stores, in the files' order. At most `kAhead` reports wait in memory.
+// Reading and checking a report costs about as much as storing it: reader threads read the next
+// reports while the caller stores them, in the files' order. Reader k takes files k, k + n, k + 2n…;
+// none runs more than kAhead files ahead of the caller, so at most that many reports wait in memory.
+// More than one reader: next to the writers and the database server, one reader got too little of
+// two cores to keep up.
 class ReportPipeline {
  public:
-  explicit ReportPipeline(const std::vector<const FileEntry*>& files)
-      : files_(files), worker_([this] { read_all(); }) {}
+  ReportPipeline(const std::vector<const FileEntry*>& files, std::size_t readers) : files_(files) {
+    for (std::size_t k = 0; k < readers; ++k) readers_.emplace_back([this, k, readers] { read_from(k, readers); });
+  }
   ~ReportPipeline() {
     {
       std::lock_guard lock(mutex_);
       stop_ = true;
     }
     changed_.notify_all();
-    worker_.join();
+    for (auto& r : readers_) r.join();
   }
   ReportPipeline(const ReportPipeline&) = delete;
   ReportPipeline& operator=(const ReportPipeline&) = delete;
 
+  // The next file's report, in the files' order.
   Parsed next() {
     std::unique_lock lock(mutex_);
-    changed_.wait(lock, [&] { return !ready_.empty(); });
-    Parsed p = std::move(ready_.front());
-    ready_.pop_front();
+    changed_.wait(lock, [&] { return ready_.count(next_) != 0; });
+    const auto it = ready_.find(next_);
+    Parsed p = std::move(it->second);
+    ready_.erase(it);
+    ++next_;
     changed_.notify_all();
     return p;
   }
 
  private:
-  static constexpr std::size_t kAhead = 4;
+  static constexpr std::size_t kAhead = 8;
 
-  void read_all() {
-    for (const auto* f : files_) {
+  void read_from(std::size_t first, std::size_t step) {
+    for (std::size_t i = first; i < files_.size(); i += step) {
       Parsed parsed;
       try {
-        parsed = read_report(read_whole_file(f->path));
+        parsed = read_report(read_whole_file(files_[i]->path));
       } catch (const Error& e) {
         parsed = std::string(e.what());
       } catch (const std::exception& e) {
         parsed = std::string("cannot be read: ") + e.what();
       }
       std::unique_lock lock(mutex_);
-      changed_.wait(lock, [&] { return stop_ || ready_.size() < kAhead; });
+      // The file the caller waits for is always the reader's current one, so this never waits forever.
+      changed_.wait(lock, [&] { return stop_ || i < next_ + kAhead; });
       if (stop_) return;
-      ready_.push_back(std::move(parsed));
+      ready_.emplace(i, std::move(parsed));
       changed_.notify_all();
     }
   }
@@ -67,14 +78,100 @@ class ReportPipeline {
   const std::vector<const FileEntry*>& files_;
   std::mutex mutex_;
   std::condition_variable changed_;
-  std::deque<Parsed> ready_;
+  std::map<std::size_t, Parsed> ready_;  // file index → its report
+  std::size_t next_ = 0;                 // the file the caller takes next
   bool stop_ = false;
-  std::thread worker_;  // last: it starts once everything it uses exists
+  std::vector<std::thread> readers_;  // last: they start once everything they use exists
+};
+
+// One writer: a store on its own thread, taking the reports given to it in order. Each report is
+// stored in its own transaction; one that another writer's transaction deadlocked with is stored again.
+class ReportWriter {
+ public:
+  explicit ReportWriter(FleetStore& store) : store_(store), worker_([this] { write_all(); }) {}
+  ~ReportWriter() {
+    {
+      std::lock_guard lock(mutex_);
+      closed_ = true;
+    }
+    changed_.notify_all();
+    worker_.join();  // after storing what was queued, each report whole
+  }
+  ReportWriter(const ReportWriter&) = delete;
+  ReportWriter& operator=(const ReportWriter&) = delete;
+
+  // Waits while kAhead reports are queued. False once the writer failed: nothing more is taken.
+  bool give(const FileEntry* file, FleetReport report) {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return failure_ || queue_.size() < kAhead; });
+    if (failure_) return false;
+    queue_.emplace_back(file, std::move(report));
+    changed_.notify_all();
+    return true;
+  }
+  // Waits until every report given is stored; rethrows what stopped the writer.
+  void finish() {
+    std::unique_lock lock(mutex_);
+    closed_ = true;
+    changed_.notify_all();
+    changed_.wait(lock, [&] { return failure_ || (queue_.empty() && !busy_); });
+    if (failure_ && !rethrown_) {
+      rethrown_ = true;
+      std::rethrow_exception(failure_);
+    }
+  }
+  std::size_t added() const { return added_; }
+  std::size_t already() const { return already_; }
+
+ private:
+  static constexpr std::size_t kAhead = 4;
+  static constexpr int kAttempts = 5;
+
+  void write_all() {
+    for (;;) {
+      std::unique_lock lock(mutex_);
+      changed_.wait(lock, [&] { return closed_ || !queue_.empty(); });
+      if (queue_.empty()) return;
+      auto [file, report] = std::move(queue_.front());
+      queue_.pop_front();
+      busy_ = true;
+      lock.unlock();
+      try {
+        const SourceFile source{file->path, file->stamp.size, file->stamp.mtime_ns};
+        for (int attempt = 1;; ++attempt) {
+          try {
+            (store_.ingest(report, source) == IngestOutcome::added ? added_ : already_)++;
+            break;
+          } catch (const ConflictError&) {
+            if (attempt == kAttempts) throw;
+          }
+        }
+        lock.lock();
+      } catch (...) {
+        lock.lock();
+        failure_ = std::current_exception();
+      }
+      busy_ = false;
+      changed_.notify_all();
+      if (failure_) return;
+    }
+  }
+
+  FleetStore& store_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<std::pair<const FileEntry*, FleetReport>> queue_;
+  bool closed_ = false, busy_ = false, rethrown_ = false;
+  std::exception_ptr failure_;
+  std::size_t added_ = 0, already_ = 0;  // the writer thread's own; read after finish()
+  std::thread worker_;                   // last: it starts once everything it uses exists
 };
 }  // namespace
 
-IngestSummary ingest_folders(FleetStore& store, const std::vector<std::filesystem::path>& folders,
+IngestSummary ingest_folders(const std::vector<FleetStore*>& stores, const std::vector<std::filesystem::path>& folders,
                              const std::function<void(std::size_t done, std::size_t total)>& progress) {
+  if (stores.empty()) throw Error("fleet ingest: no database connection");
+  auto& first = *stores.front();
   IngestSummary summary;
   std::vector<FileEntry> files;
   for (const auto& folder : folders) {
@@ -87,29 +184,38 @@ IngestSummary ingest_folders(FleetStore& store, const std::vector<std::filesyste
   summary.files = files.size();
   std::vector<const FileEntry*> to_read;
   for (const auto& f : files) {
-    if (store.known({f.path, f.stamp.size, f.stamp.mtime_ns})) {
+    if (first.known({f.path, f.stamp.size, f.stamp.mtime_ns})) {
       ++summary.unchanged;
     } else {
       to_read.push_back(&f);
     }
   }
-  ReportPipeline pipeline(to_read);
-  std::size_t done = summary.unchanged;
-  for (const auto* f : to_read) {
-    if (progress) progress(done++, files.size());
-    auto parsed = pipeline.next();
-    if (auto* problem = std::get_if<std::string>(&parsed)) {
-      summary.bad.emplace_back(f->path, std::move(*problem));
-      continue;
+  {
+    // Each machine's reports go to one writer, in the files' order, so that its newest run is
+    // decided by one transaction at a time; the writers store different machines side by side.
+    std::vector<std::unique_ptr<ReportWriter>> writers;
+    for (auto* store : stores) writers.push_back(std::make_unique<ReportWriter>(*store));
+    ReportPipeline pipeline(to_read,
+                            writers.size());  // a reader per writer: fewer could not feed two, more took CPU from one
+    std::size_t done = summary.unchanged;
+    for (const auto* f : to_read) {
+      if (progress) progress(done++, files.size());
+      auto parsed = pipeline.next();
+      if (auto* problem = std::get_if<std::string>(&parsed)) {
+        summary.bad.emplace_back(f->path, std::move(*problem));
+        continue;
+      }
+      auto& report = std::get<FleetReport>(parsed);
+      auto& writer = *writers[std::hash<std::string>{}(report.machine) % writers.size()];
+      if (!writer.give(f, std::move(report))) break;  // it failed: finish() below says why
     }
-    if (store.ingest(std::get<FleetReport>(parsed), {f->path, f->stamp.size, f->stamp.mtime_ns}) ==
-        IngestOutcome::added) {
-      ++summary.added;
-    } else {
-      ++summary.already;
+    for (auto& w : writers) w->finish();
+    for (auto& w : writers) {
+      summary.added += w->added();
+      summary.already += w->already();
     }
   }
-  if (summary.added) store.make_durable();
+  if (summary.added) first.make_durable();
   if (progress) progress(files.size(), files.size());
   return summary;
 }

@@ -21,7 +21,9 @@ struct IngestSummary {
   std::vector<std::pair<std::string, std::string>> bad;  // path, what is wrong
 };
 
-IngestSummary ingest_folders(FleetStore& store, const std::vector<std::filesystem::path>& folders,
+// Each store is one writer (its own connection): several store different machines' reports at once.
+// The first also answers which files were read before, and makes the result durable at the end.
+IngestSummary ingest_folders(const std::vector<FleetStore*>& stores, const std::vector<std::filesystem::path>& folders,
                              const std::function<void(std::size_t done, std::size_t total)>& progress = {});
 
 }  // namespace drvaudit::fleet

@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import types
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -357,6 +358,24 @@ def main():
         partitions = pg.psql("SELECT count(*) FROM devices_2026_11", "fleet_parted")
         check(partitions and int(partitions[0][0]) == 12 * 7, f"partitioned: the rows are in the month's partition ({partitions})")
         check(answers(parted) == everything, "partitioned by run date (docs/fleet.md): the same answers")
+        # Two ingests of the same reports at once into one database (two people, or the weekly job
+        # meeting a manual run): each run stored once, the same answers as one ingest.
+        for name in ("fleet_twice", "fleet_once"):
+            pg.psql(f"CREATE DATABASE {name}")
+        twice = Drvaudit(exe, tmp / "state-pg", pg.url("fleet_twice"))
+        twice("machines")
+        both = [subprocess.Popen([exe, "--state-dir", str(tmp / "state-pg"), "fleet", "ingest", str(many), "--db",
+                                  pg.url("fleet_twice")], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                for _ in range(2)]
+        outcomes = [p.communicate(timeout=300) + (p.returncode,) for p in both]
+        check(all(rc == 0 for _, _, rc in outcomes), f"two ingests at once both succeed ({outcomes})")
+        lines = [ingest_line(types.SimpleNamespace(stdout=out)) for out, _, _ in outcomes]
+        check(all(ln is not None for ln in lines) and sum(ln[1] for ln in lines) == total and
+              all(ln[0] == total and ln[1] + ln[2] + ln[3] == total and ln[4] == 0 for ln in lines),
+              f"two ingests at once: each of the {total} runs added by one of them ({lines})")
+        once = Drvaudit(exe, tmp / "state-pg", pg.url("fleet_once"))
+        once("ingest", str(many))
+        check(answers(twice) == answers(once), "two ingests at once: the same answers as one")
         version = pg.psql("SELECT max(version) FROM fleet_schema")
         check(version == [["2"]], f"postgresql: schema version recorded ({version})")
         killed_pg = Drvaudit(exe, tmp / "state-pg", pg.url("fleet_killed"))

@@ -2,6 +2,8 @@
 
 #include <chrono>
 #include <cstdio>
+#include <optional>
+#include <vector>
 
 #include "common/clock.hpp"
 #include "common/error.hpp"
@@ -59,9 +61,16 @@ fleet::FleetStore open_store(const AppContext& context, const FleetOptions& o) {
 ExitCode run_ingest(const GlobalOptions& globals, const FleetOptions& o) {
   AppContext context(globals);
   auto store = open_store(context, o);
+  // PostgreSQL: a second connection stores other machines' reports while the first waits for the
+  // server (one backend did all the server's work, and half of an ingest was waiting). SQLite has one
+  // writer at a time.
+  std::vector<fleet::FleetStore*> stores{&store};
+  std::optional<fleet::FleetStore> second;
+  if (store.connection().dialect() == fleet::Dialect::postgresql)
+    stores.push_back(&second.emplace(open_store(context, o)));
   ProgressBar bar("ingesting", "reports");
   const auto summary =
-      fleet::ingest_folders(store, o.folders, [&](std::size_t done, std::size_t total) { bar.update(done, total); });
+      fleet::ingest_folders(stores, o.folders, [&](std::size_t done, std::size_t total) { bar.update(done, total); });
   bar.finish();
   for (const auto& [path, what] : summary.bad) spdlog::warn("skipped {}: {}", path, what);
   std::printf("%zu report files in %s: %zu added, %zu already stored, %zu unchanged since the last ingest, %zu bad\n",

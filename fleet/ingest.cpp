@@ -195,8 +195,8 @@ IngestSummary ingest_folders(const std::vector<FleetStore*>& stores, const std::
     // decided by one transaction at a time; the writers store different machines side by side.
     std::vector<std::unique_ptr<ReportWriter>> writers;
     for (auto* store : stores) writers.push_back(std::make_unique<ReportWriter>(*store));
-    ReportPipeline pipeline(to_read,
-                            writers.size());  // a reader per writer: fewer could not feed two, more took CPU from one
+    // A reader per writer: one could not feed two writers, and two took CPU from SQLite's one.
+    ReportPipeline pipeline(to_read, writers.size());
     std::size_t done = summary.unchanged;
     for (const auto* f : to_read) {
       if (progress) progress(done++, files.size());

@@ -172,13 +172,14 @@ class PostgresConnection final : public Connection {
     const auto status = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return;
     const std::string message = r ? PQresultErrorMessage(r.get()) : PQerrorMessage(conn_.get());
+    const std::string what = "PostgreSQL: " + text::trimmed(message) + " (in: " + sql.substr(0, 120) + ")";
     const char* state = r ? PQresultErrorField(r.get(), PG_DIAG_SQLSTATE) : nullptr;
     // Deadlock, serialization failure, or a row another ingest stored first (a run, while both read
     // the same report): that ingest's work stands, and this transaction, run again, finds it.
     if (state && (std::string_view(state) == "40P01" || std::string_view(state) == "40001" ||
                   std::string_view(state) == "23505"))
-      throw ConflictError("PostgreSQL: " + text::trimmed(message));
-    throw Error("PostgreSQL: " + text::trimmed(message) + " (in: " + sql.substr(0, 120) + ")");
+      throw ConflictError(what);  // said with its statement too: after the last attempt it is the error shown
+    throw Error(what);
   }
 
   std::unique_ptr<PGconn, ConnCloser> conn_;

@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "common/error.hpp"
+#include "fleet/run_models.hpp"
 
 namespace drvaudit::fleet {
 
@@ -111,6 +112,23 @@ constexpr const char* kSchemaV2[] = {
     "CREATE INDEX devices_by_run_model ON devices (run_id, id_set)",
 };
 
+// Version 3: the versions view reads one row per machine (run_models: the run's devices as (model,
+// driver, count) entries, run_models.hpp) instead of every matching device row, with the installed
+// drivers named once in `drivers`. A class code that all 4 M devices of 10,000 machines share took
+// 7-11 s to count through the devices; the rows of the 10,000 newest runs take well under a second.
+constexpr const char* kSchemaV3 = R"sql(
+CREATE TABLE drivers (
+  id {id},
+  has_driver {int} NOT NULL,
+  provider TEXT NOT NULL,
+  version TEXT NOT NULL,
+  date TEXT NOT NULL,
+  inf TEXT NOT NULL,
+  UNIQUE (has_driver, provider, version, date, inf)
+);
+CREATE TABLE run_models (run_id {int} PRIMARY KEY, entries TEXT NOT NULL);
+)sql";
+
 std::string dialect_sql(std::string sql, Dialect d) {
   const auto replace = [&](const std::string& from, const std::string& to) {
     for (std::size_t at = sql.find(from); at != std::string::npos; at = sql.find(from, at + to.size()))
@@ -154,7 +172,42 @@ void FleetStore::migrate() {
     for (const auto* statement : kSchemaV2) c.execute(statement);
     c.query("INSERT INTO fleet_schema (version) VALUES (?)", {std::int64_t{2}});
   }
+  if (version < 3) {
+    c.execute(dialect_sql(kSchemaV3, c.dialect()));
+    fill_run_models();
+    c.query("INSERT INTO fleet_schema (version) VALUES (?)", {std::int64_t{3}});
+  }
   tx.commit();
+}
+
+// The drivers and run_models rows of runs stored before schema 3, from their devices, a thousand runs
+// at a time so that a large fleet is never held in memory whole.
+void FleetStore::fill_run_models() {
+  auto& c = *connection_;
+  c.query(
+      "INSERT INTO drivers (has_driver, provider, version, date, inf) SELECT DISTINCT has_driver, provider, version, "
+      "date, inf FROM devices WHERE id_set IS NOT NULL");
+  const auto bounds = c.query("SELECT MIN(id), MAX(id) FROM runs");
+  if (bounds.rows.empty() || std::holds_alternative<std::monostate>(bounds.rows[0][0])) return;
+  constexpr std::int64_t kRunsAtOnce = 1000;
+  for (auto first = as_int(bounds.rows[0][0]); first <= as_int(bounds.rows[0][1]); first += kRunsAtOnce) {
+    const auto counts = c.query(
+        "SELECT r.id, d.id_set, dr.id, COUNT(d.id_set) FROM runs r LEFT JOIN devices d ON d.run_id = r.id AND "
+        "d.id_set IS NOT NULL LEFT JOIN drivers dr ON dr.has_driver = d.has_driver AND dr.provider = d.provider AND "
+        "dr.version = d.version AND dr.date = d.date AND dr.inf = d.inf WHERE r.id >= ? AND r.id < ? GROUP BY r.id, "
+        "d.id_set, dr.id ORDER BY r.id",
+        {first, first + kRunsAtOnce});
+    std::vector<std::vector<Value>> rows;
+    for (std::size_t i = 0; i < counts.rows.size();) {
+      const auto run = as_int(counts.rows[i][0]);
+      std::vector<ModelDriverCount> entries;
+      for (; i < counts.rows.size() && as_int(counts.rows[i][0]) == run; ++i)
+        if (const auto n = as_int(counts.rows[i][3]); n > 0)
+          entries.push_back({as_int(counts.rows[i][1]), as_int(counts.rows[i][2]), n});
+      rows.push_back({run, encode_run_models(std::move(entries))});
+    }
+    c.bulk_insert("run_models", {"run_id", "entries"}, rows);
+  }
 }
 
 bool FleetStore::known(const SourceFile& file) {
@@ -214,6 +267,26 @@ std::int64_t FleetStore::id_set(const std::vector<std::string>& ids) {
   return id;
 }
 
+std::int64_t FleetStore::driver_id(const FleetDevice& d) {
+  auto key = std::make_tuple(d.has_driver, d.provider, d.version, d.date, d.inf);
+  if (const auto it = drivers_.find(key); it != drivers_.end()) return it->second;
+  auto& c = *connection_;
+  const std::vector<Value> params{std::int64_t{d.has_driver}, d.provider, d.version, d.date, d.inf};
+  const std::string find =
+      "SELECT id FROM drivers WHERE has_driver = ? AND provider = ? AND version = ? AND date = ? AND inf = ?";
+  auto found = c.query(find, params);
+  // As with id sets, another ingest may add the same driver meanwhile; its row is used then.
+  if (found.rows.empty())
+    found = c.query(
+        "INSERT INTO drivers (has_driver, provider, version, date, inf) VALUES (?, ?, ?, ?, ?) ON CONFLICT "
+        "(has_driver, provider, version, date, inf) DO NOTHING RETURNING id",
+        params);
+  if (found.rows.empty()) found = c.query(find, params);
+  const auto id = as_int(found.rows.at(0).at(0));
+  drivers_.emplace(std::move(key), id);
+  return id;
+}
+
 // Adds (sign 1) or takes out (sign -1) a run's packages. The rows are taken in key order, so two
 // ingests that both add to the same packages lock them in the same order and wait for each other
 // instead of deadlocking.
@@ -266,6 +339,8 @@ IngestOutcome FleetStore::ingest(const FleetReport& r, const SourceFile& file) {
     std::vector<std::vector<Value>> devices;
     devices.reserve(r.devices.size());
     std::map<std::tuple<std::string, std::string, std::string, std::string>, std::int64_t> packages;
+    std::vector<ModelDriverCount> models;
+    models.reserve(r.devices.size());
     for (const auto& d : r.devices) {
       auto& row = devices.emplace_back();
       row.reserve(17);
@@ -277,7 +352,9 @@ IngestOutcome FleetStore::ingest(const FleetReport& r, const SourceFile& file) {
       if (d.hardware_ids.empty()) {
         row.emplace_back(std::monostate{});
       } else {
-        row.emplace_back(id_set(d.hardware_ids));
+        const auto set = id_set(d.hardware_ids);
+        row.emplace_back(set);
+        models.push_back({set, driver_id(d), 1});
       }
       row.emplace_back(d.problem_code);
       row.emplace_back(std::int64_t{d.has_driver});
@@ -292,6 +369,7 @@ IngestOutcome FleetStore::ingest(const FleetReport& r, const SourceFile& file) {
         {"run_id", "run_date", "instance_id", "description", "class", "id_set", "problem_code", "has_driver",
          "provider", "version", "date", "inf", "verdict", "best_inf", "best_version", "best_date", "best_provider"},
         devices);
+    c.query("INSERT INTO run_models (run_id, entries) VALUES (?, ?)", {run, encode_run_models(std::move(models))});
     std::vector<std::vector<Value>> package_rows;
     for (const auto& [key, count] : packages)
       package_rows.push_back({run, std::get<0>(key), std::get<1>(key), std::get<2>(key), std::get<3>(key), count});
@@ -334,6 +412,7 @@ IngestOutcome FleetStore::ingest(const FleetReport& r, const SourceFile& file) {
     tx.commit();
   } catch (...) {
     id_sets_.clear();  // ids inserted by the rolled-back transaction do not exist
+    drivers_.clear();
     machines_.reset();
     throw;
   }

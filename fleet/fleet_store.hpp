@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
 
 #include "fleet/connection.hpp"
 #include "fleet/fleet_report.hpp"
@@ -16,7 +17,7 @@
 // run) changes nothing, so ingesting a share again is idempotent.
 namespace drvaudit::fleet {
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 // A report file as found on disk, for skipping unchanged files without reading them.
 struct SourceFile {
@@ -47,12 +48,16 @@ class FleetStore {
   // The machine's id, and whether this call added it (a new machine has no runs yet).
   std::pair<std::int64_t, bool> machine_id(const std::string& name);
   std::int64_t id_set(const std::vector<std::string>& ids);
+  std::int64_t driver_id(const FleetDevice& device);
+  void fill_run_models();
   void add_package_counts(const Value& run, int sign);
 
   std::unique_ptr<Connection> connection_;
   std::optional<std::map<std::string, std::pair<std::int64_t, std::int64_t>>> files_;  // path → size, mtime
   std::map<std::string, std::int64_t> id_sets_;                                        // joined IDs → id
   std::optional<std::map<std::string, std::int64_t>> machines_;                        // name → id
+  // has_driver, provider, version, date, inf → drivers.id
+  std::map<std::tuple<bool, std::string, std::string, std::string, std::string>, std::int64_t> drivers_;
 };
 
 }  // namespace drvaudit::fleet

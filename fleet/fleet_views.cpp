@@ -1,7 +1,5 @@
 #include "fleet/fleet_views.hpp"
 
-#include "common/text.hpp"
-
 namespace drvaudit::fleet {
 
 ResultTable machines_view(Connection& c, const std::string& stale_before) {
@@ -18,20 +16,6 @@ ResultTable updates_view(Connection& c) {
   return c.query(
       "SELECT package, version, date, provider, machines, devices FROM package_counts "
       "ORDER BY machines DESC, package, version");
-}
-
-ResultTable versions_view(Connection& c, const std::string& hardware_id) {
-  // From each machine's newest run to its devices of the matching models, through devices_by_run_model:
-  // the cost follows the fleet's size. CROSS JOIN keeps SQLite's planner from scanning devices first;
-  // PostgreSQL plans it as any join.
-  return c.query(
-      "SELECT CASE WHEN d.has_driver = 1 THEN d.version ELSE '(no driver)' END AS version, d.provider, d.inf, "
-      "d.date, COUNT(DISTINCT l.machine_id) AS machines, COUNT(*) AS devices "
-      "FROM latest l CROSS JOIN devices d WHERE d.run_id = l.run_id AND d.id_set IN "
-      "(SELECT set_id FROM id_set_members WHERE hardware_id = ?) "
-      "GROUP BY d.has_driver, d.version, d.provider, d.inf, d.date "
-      "ORDER BY machines DESC, version DESC",
-      {text::to_upper(hardware_id)});
 }
 
 ResultTable regressions_view(Connection& c, const std::string& since) {

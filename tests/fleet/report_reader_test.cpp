@@ -1,9 +1,13 @@
 #include <catch2/catch.hpp>
 
+#include <map>
+#include <random>
+
 #include "common/error.hpp"
 #include "fleet/connection.hpp"
 #include "fleet/fleet_store.hpp"
 #include "fleet/fleet_views.hpp"
+#include "fleet/run_models.hpp"
 #include "tests/support/temp_dir.hpp"
 
 // The fleet's report reader on reports that schedule run wrote (tests/fixtures/fleet), damaged ones,
@@ -91,39 +95,108 @@ TEST_CASE("fleet store (SQLite): idempotent ingest, the newest run answers, an o
   CHECK_FALSE(store.known({"broken.json", 1, 1}));
 }
 
-TEST_CASE("fleet store (SQLite): a version 1 database is migrated to version 2 with its rows, and answers the same") {
+TEST_CASE("fleet store (SQLite): a version 1 database is migrated to version 3 with its rows, and answers the same") {
   drvaudit::test::TempDir dir;
   const auto week1 = drvaudit::fleet::read_report(fixture("laptop-week1.json"));
+  const auto week2 = drvaudit::fleet::read_report(fixture("laptop-week2.json"));
+  auto other = week1;
+  other.machine = "DESK-7";
+  other.devices[0].version = "31.0.101.9999";
+  drvaudit::fleet::ResultTable before, vendor_before;
   {
-    // A version 1 database as drvaudit 1 left it: its index on (id_set, run_id), one report stored.
+    // A version 1 database as drvaudit 1 left it: its index on (id_set, run_id), no drivers or
+    // run_models, three reports of two machines stored.
     drvaudit::fleet::FleetStore store(drvaudit::fleet::open_sqlite(dir / "fleet.db"));
+    store.ingest(week1, {"w1.json", 1, 1});
+    store.ingest(week2, {"w2.json", 1, 1});
+    store.ingest(other, {"other.json", 1, 1});
     auto& c = store.connection();
+    before = drvaudit::fleet::versions_view(c, "PCI\\VEN_8086&DEV_9A49");
+    vendor_before = drvaudit::fleet::versions_view(c, "PCI\\VEN_8086");
     c.execute(
         "DROP INDEX devices_by_run_model; CREATE INDEX devices_by_run ON devices (run_id); "
-        "CREATE INDEX devices_by_model ON devices (id_set, run_id); DELETE FROM fleet_schema WHERE version = 2");
-    store.ingest(week1, {"w1.json", 1, 1});
+        "CREATE INDEX devices_by_model ON devices (id_set, run_id); DROP TABLE run_models; DROP TABLE drivers; "
+        "DELETE FROM fleet_schema WHERE version > 1");
     CHECK(store.schema_version() == 1);
   }
   drvaudit::fleet::FleetStore store(drvaudit::fleet::open_sqlite(dir / "fleet.db"));
-  CHECK(store.schema_version() == 2);
+  CHECK(store.schema_version() == 3);
   auto& c = store.connection();
   const auto indexes =
       c.query("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'devices' AND sql IS NOT NULL");
   REQUIRE(indexes.rows.size() == 1);
   CHECK(std::get<std::string>(indexes.rows[0][0]) == "devices_by_run_model");
-  CHECK(c.query("SELECT count(*) FROM devices").rows[0][0] == drvaudit::fleet::Value{std::int64_t{7}});
-  const auto versions = drvaudit::fleet::versions_view(c, "PCI\\VEN_8086&DEV_A0F0");
-  REQUIRE(versions.rows.size() == 1);
-  CHECK(std::get<std::string>(versions.rows[0][0]) == "22.200.0.6");
-  const auto plan = c.query(
-      "EXPLAIN QUERY PLAN SELECT count(*) FROM latest l CROSS JOIN devices d WHERE d.run_id = l.run_id AND d.id_set "
-      "IN (SELECT set_id FROM id_set_members WHERE hardware_id = 'X')");
-  bool by_index = false;
-  for (const auto& row : plan.rows)
-    by_index = by_index || std::get<std::string>(row.back()).find("devices_by_run_model") != std::string::npos;
-  CHECK(by_index);  // the versions view reaches devices through the index, never by a scan
+  CHECK(c.query("SELECT count(*) FROM devices").rows[0][0] == drvaudit::fleet::Value{std::int64_t{21}});
+  CHECK(c.query("SELECT count(*) FROM run_models").rows[0][0] == drvaudit::fleet::Value{std::int64_t{3}});
+  REQUIRE(before.rows.size() == 2);
+  CHECK(drvaudit::fleet::versions_view(c, "PCI\\VEN_8086&DEV_9A49").rows == before.rows);
+  CHECK(drvaudit::fleet::versions_view(c, "PCI\\VEN_8086").rows == vendor_before.rows);
   // A database from a newer drvaudit is refused.
-  c.query("INSERT INTO fleet_schema (version) VALUES (3)");
+  c.query("INSERT INTO fleet_schema (version) VALUES (4)");
   CHECK_THROWS_WITH(drvaudit::fleet::FleetStore(drvaudit::fleet::open_sqlite(dir / "fleet.db")),
-                    Catch::Contains("schema version 3, newer than this drvaudit knows"));
+                    Catch::Contains("schema version 4, newer than this drvaudit knows"));
+}
+
+TEST_CASE("fleet versions: a machine counts once however many of its devices share the ID") {
+  drvaudit::test::TempDir dir;
+  drvaudit::fleet::FleetStore store(drvaudit::fleet::open_sqlite(dir / "fleet.db"));
+  auto laptop = drvaudit::fleet::read_report(fixture("laptop-week1.json"));
+  // Two more devices with the vendor's compatible ID: one a second model with the GPU's driver, one
+  // a device of the GPU's own model (the same id set) with no driver.
+  auto second = laptop.devices[0];
+  second.instance_id = "PCI\\VEN_8086&DEV_9A60\\1";
+  second.hardware_ids = {"PCI\\VEN_8086&DEV_9A60", "PCI\\VEN_8086"};
+  laptop.devices.push_back(second);
+  auto third = laptop.devices[0];
+  third.instance_id += "-2";
+  third.has_driver = false;
+  third.provider = third.version = third.date = third.inf = "";
+  laptop.devices.push_back(third);
+  laptop.summary[laptop.devices[0].verdict] += 2;
+  auto desk = drvaudit::fleet::read_report(fixture("laptop-week1.json"));
+  desk.machine = "DESK-7";
+  store.ingest(laptop, {"laptop.json", 1, 1});
+  store.ingest(desk, {"desk.json", 1, 1});
+  auto& c = store.connection();
+  const auto gpu = laptop.devices[0].version;
+  const auto v = drvaudit::fleet::versions_view(c, "pci\\ven_8086");
+  using drvaudit::fleet::Value;
+  std::map<std::string, std::pair<std::int64_t, std::int64_t>> got;
+  for (const auto& row : v.rows)
+    got[std::get<std::string>(row[0])] = {std::get<std::int64_t>(row[4]), std::get<std::int64_t>(row[5])};
+  CHECK(got.at(gpu) == std::pair<std::int64_t, std::int64_t>{2, 3});  // two machines, three devices
+  CHECK(got.at("(no driver)") == std::pair<std::int64_t, std::int64_t>{1, 1});
+  CHECK(std::get<std::string>(v.rows[0][0]) == gpu);  // most machines first
+  const auto model = drvaudit::fleet::versions_view(c, "PCI\\VEN_8086&DEV_9A60");
+  REQUIRE(model.rows.size() == 1);
+  CHECK(model.rows[0][4] == Value{std::int64_t{1}});
+  CHECK(drvaudit::fleet::versions_view(c, "PCI\\VEN_FFFF").rows.empty());
+  // A damaged run_models row is an error that says so, never a wrong count.
+  c.query("UPDATE run_models SET entries = '1.x'");
+  CHECK_THROWS_WITH(drvaudit::fleet::versions_view(c, "pci\\ven_8086"), Catch::Contains("is damaged"));
+}
+
+TEST_CASE("run_models text: round trip, and every broken form refused") {
+  using drvaudit::fleet::decode_run_models;
+  using drvaudit::fleet::encode_run_models;
+  using drvaudit::fleet::ModelDriverCount;
+  const auto text = encode_run_models({{7, 2, 1}, {3, 9, 2}, {7, 2, 1}, {3, 1, 1}});
+  CHECK(text == "3.1 3.9*2 7.2*2");
+  CHECK(decode_run_models(text) == std::vector<ModelDriverCount>{{3, 1, 1}, {3, 9, 2}, {7, 2, 2}});
+  CHECK(encode_run_models({}).empty());
+  CHECK(decode_run_models("").empty());
+  for (const char* bad : {"1", "1.", ".1", "1.2 ", " 1.2", "1.2  3.4", "1.2*", "1.2*0", "0.1", "1.-2", "1.2x",
+                          "1.2*3*4", "99999999999999999999.1", "1,2"})
+    CHECK_THROWS_AS(decode_run_models(bad), drvaudit::ParseError);
+  // Any text at all: decoded entries or ParseError, nothing else.
+  std::mt19937 random(15);
+  const std::string alphabet = "0123456789. *-x";
+  for (int i = 0; i < 20000; ++i) {
+    std::string s(random() % 12, ' ');
+    for (auto& ch : s) ch = alphabet[random() % alphabet.size()];
+    try {
+      for (const auto& e : decode_run_models(s)) CHECK((e.id_set > 0 && e.driver > 0 && e.devices > 0));
+    } catch (const drvaudit::ParseError&) {
+    }
+  }
 }

@@ -32,6 +32,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 AS_OF = "2026-11-12T00:00:00Z"
+# One device model's ID, and a compatible ID that three models of every machine share.
+VERSION_IDS = ("PCI\\VEN_8086&DEV_A0F0", "PCI\\VEN_8086")
 failures = []
 
 
@@ -89,13 +91,17 @@ def expected_answers(reports):
                 packages.setdefault(k, set()).add(name)
     regressions = sorted((r["machine"], c["change"], c["instance_id"]) for r in reports if r["diff"]
                          and r["run"]["recorded_at"] >= "2026-11-05" for c in r["diff"]["changes"] if c["regression"])
-    wifi_versions = {}
-    for name, (_, r) in latest.items():
-        for d in r["inventory"]["devices"]:
-            if "PCI\\VEN_8086&DEV_A0F0" in d["compatible_ids"] + d["hardware_ids"]:
-                v = d["driver"]["version"] if d["driver"] else "(no driver)"
-                wifi_versions[v] = wifi_versions.get(v, 0) + 1
-    return machines, {k: len(v) for k, v in packages.items()}, regressions, wifi_versions
+    versions = {}
+    for hardware_id in VERSION_IDS:
+        machines_of, devices_of = {}, {}
+        for name, (_, r) in latest.items():
+            for d in r["inventory"]["devices"]:
+                if hardware_id in d["compatible_ids"] + d["hardware_ids"]:
+                    v = d["driver"]["version"] if d["driver"] else "(no driver)"
+                    machines_of.setdefault(v, set()).add(name)
+                    devices_of[v] = devices_of.get(v, 0) + 1
+        versions[hardware_id] = {v: (len(m), devices_of[v]) for v, m in machines_of.items()}
+    return machines, {k: len(v) for k, v in packages.items()}, regressions, versions
 
 
 def rows(view):
@@ -103,14 +109,16 @@ def rows(view):
 
 
 def check_views(fleet, reports, label):
-    machines, packages, regressions, wifi = expected_answers(reports)
+    machines, packages, regressions, versions = expected_answers(reports)
     got = {r["machine"]: (r["last_report"], r["update_available"], r["missing_driver"], r["stale"])
            for r in rows(fleet.view("machines"))}
     check(got == machines, f"{label}: machines: last report, counts and stale as the reports say ({got})")
     got = {(r["package"], r["version"]): r["machines"] for r in rows(fleet.view("updates"))}
     check(got == packages, f"{label}: updates: machines per package ({got} vs {packages})")
-    got = {r["version"]: r["machines"] for r in rows(fleet.view("versions", "pci\\ven_8086&dev_a0f0"))}
-    check(got == wifi, f"{label}: versions of PCI\\VEN_8086&DEV_A0F0 in any case ({got} vs {wifi})")
+    for hardware_id, expected in versions.items():
+        got = {r["version"]: (r["machines"], r["devices"]) for r in rows(fleet.view("versions", hardware_id.lower()))}
+        check(got == expected and got, f"{label}: versions of {hardware_id} in any case: machines and devices "
+              f"({got} vs {expected})")
     got = sorted((r["machine"], r["change"], r["instance_id"]) for r in rows(fleet.view("regressions", "--since",
                                                                                          "2026-11-05")))
     check(got == regressions and len(got) == 2, f"{label}: regressions this week: the downgrade and the problem ({got})")
@@ -125,7 +133,8 @@ def check_views(fleet, reports, label):
 def answers(fleet):
     """Every view's JSON, for comparing databases and ingests byte for byte."""
     out = {}
-    for args in (["machines"], ["updates"], ["versions", "PCI\\VEN_8086&DEV_A0F0"], ["regressions", "--since", "2026-11-01"],
+    for args in (["machines"], ["updates"], ["versions", "PCI\\VEN_8086&DEV_A0F0"],
+                 ["versions", "PCI\\VEN_8086"], ["regressions", "--since", "2026-11-01"],
                  ["diff", "--since", "2026-11-01"], ["report"]):
         p = fleet(*args, "--json", "--as-of", AS_OF)
         out[" ".join(args)] = p.stdout
@@ -377,7 +386,7 @@ def main():
         once("ingest", str(many))
         check(answers(twice) == answers(once), "two ingests at once: the same answers as one")
         version = pg.psql("SELECT max(version) FROM fleet_schema")
-        check(version == [["2"]], f"postgresql: schema version recorded ({version})")
+        check(version == [["3"]], f"postgresql: schema version recorded ({version})")
         killed_pg = Drvaudit(exe, tmp / "state-pg", pg.url("fleet_killed"))
 
         def fresh_pg():

@@ -26,6 +26,8 @@ std::string encode_run_models(std::vector<ModelDriverCount> entries) {
 }
 
 namespace {
+constexpr std::int64_t kMostDevices = 1'000'000;
+
 // A positive decimal number at `at`, leaving `at` after it.
 std::int64_t number_at(std::string_view text, std::size_t& at, const char* what) {
   std::int64_t value = 0;
@@ -58,6 +60,10 @@ std::vector<ModelDriverCount> decode_run_models(std::string_view text) {
     if (at < text.size() && text[at] == '*') {
       ++at;
       e.devices = number_at(text, at, "a device count");
+      // No machine has this many devices; the bound also keeps every sum of counts far from overflow.
+      if (e.devices > kMostDevices)
+        throw ParseError("run_models entry at offset " + std::to_string(at) + ": more than " +
+                         std::to_string(kMostDevices) + " devices");
     }
     entries.push_back(e);
   }

@@ -186,7 +186,7 @@ TEST_CASE("run_models text: round trip, and every broken form refused") {
   CHECK(encode_run_models({}).empty());
   CHECK(decode_run_models("").empty());
   for (const char* bad : {"1", "1.", ".1", "1.2 ", " 1.2", "1.2  3.4", "1.2*", "1.2*0", "0.1", "1.-2", "1.2x",
-                          "1.2*3*4", "99999999999999999999.1", "1,2"})
+                          "1.2*3*4", "99999999999999999999.1", "1,2", "1.2*1000001"})
     CHECK_THROWS_AS(decode_run_models(bad), drvaudit::ParseError);
   // Any text at all: decoded entries or ParseError, nothing else.
   std::mt19937 random(15);

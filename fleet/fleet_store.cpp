@@ -250,8 +250,9 @@ std::int64_t FleetStore::id_set(const std::vector<std::string>& ids) {
   if (!found.rows.empty()) {
     id = as_int(found.rows[0][0]);
   } else {
-    // Another ingest into the same database may add the same list meanwhile: its row is used then
-    // (ON CONFLICT waits for that ingest's transaction), with the members it stored.
+    // The list and its members in a transaction of their own (see ingest). Another ingest into the
+    // same database may add the same list meanwhile: its row is used then, with its members.
+    TransactionScope tx(c);
     auto added = c.query("INSERT INTO id_sets (ids) VALUES (?) ON CONFLICT (ids) DO NOTHING RETURNING id", {joined});
     if (added.rows.empty()) {
       id = as_int(c.query("SELECT id FROM id_sets WHERE ids = ?", {joined}).rows.at(0).at(0));
@@ -262,20 +263,23 @@ std::int64_t FleetStore::id_set(const std::vector<std::string>& ids) {
       for (const auto& h : distinct) members.push_back({h, id});
       c.bulk_insert("id_set_members", {"hardware_id", "set_id"}, members);
     }
+    tx.commit();
   }
   id_sets_.emplace(std::move(joined), id);
   return id;
 }
 
 std::int64_t FleetStore::driver_id(const FleetDevice& d) {
-  auto key = std::make_tuple(d.has_driver, d.provider, d.version, d.date, d.inf);
-  if (const auto it = drivers_.find(key); it != drivers_.end()) return it->second;
+  // Found without copying the four strings: this runs for every device of every report.
+  if (const auto it = drivers_.find(std::tie(d.has_driver, d.provider, d.version, d.date, d.inf)); it != drivers_.end())
+    return it->second;
   auto& c = *connection_;
   const std::vector<Value> params{std::int64_t{d.has_driver}, d.provider, d.version, d.date, d.inf};
   const std::string find =
       "SELECT id FROM drivers WHERE has_driver = ? AND provider = ? AND version = ? AND date = ? AND inf = ?";
   auto found = c.query(find, params);
-  // As with id sets, another ingest may add the same driver meanwhile; its row is used then.
+  // Committed at once, outside any transaction (see ingest); as with id sets, another ingest may
+  // add the same driver meanwhile, and its row is used then.
   if (found.rows.empty())
     found = c.query(
         "INSERT INTO drivers (has_driver, provider, version, date, inf) VALUES (?, ?, ?, ?, ?) ON CONFLICT "
@@ -283,7 +287,7 @@ std::int64_t FleetStore::driver_id(const FleetDevice& d) {
         params);
   if (found.rows.empty()) found = c.query(find, params);
   const auto id = as_int(found.rows.at(0).at(0));
-  drivers_.emplace(std::move(key), id);
+  drivers_.emplace(std::make_tuple(d.has_driver, d.provider, d.version, d.date, d.inf), id);
   return id;
 }
 
@@ -304,6 +308,15 @@ void FleetStore::add_package_counts(const Value& run, int sign) {
 
 IngestOutcome FleetStore::ingest(const FleetReport& r, const SourceFile& file) {
   auto& c = *connection_;
+  // The report's device models and drivers first, each new one committed on its own. Inside the
+  // report's transaction, a new driver that the other connection (or another ingest) was adding too
+  // would make this one wait until that whole report was stored, and a fleet's drivers keep
+  // arriving with its reports. A model or driver whose report then fails is kept, unused.
+  std::vector<std::pair<std::int64_t, std::int64_t>> models_of;  // per device: id set, driver (0: no IDs)
+  models_of.reserve(r.devices.size());
+  for (const auto& d : r.devices)
+    models_of.push_back(d.hardware_ids.empty() ? std::pair<std::int64_t, std::int64_t>{}
+                                               : std::pair{id_set(d.hardware_ids), driver_id(d)});
   TransactionScope tx(c);
   try {
     const auto [machine, new_machine] = machine_id(r.machine);
@@ -341,7 +354,8 @@ IngestOutcome FleetStore::ingest(const FleetReport& r, const SourceFile& file) {
     std::map<std::tuple<std::string, std::string, std::string, std::string>, std::int64_t> packages;
     std::vector<ModelDriverCount> models;
     models.reserve(r.devices.size());
-    for (const auto& d : r.devices) {
+    for (std::size_t i = 0; i < r.devices.size(); ++i) {
+      const auto& d = r.devices[i];
       auto& row = devices.emplace_back();
       row.reserve(17);
       row.emplace_back(run);
@@ -349,12 +363,11 @@ IngestOutcome FleetStore::ingest(const FleetReport& r, const SourceFile& file) {
       row.emplace_back(d.instance_id);
       row.emplace_back(d.description);
       row.emplace_back(d.class_name);
-      if (d.hardware_ids.empty()) {
+      if (const auto [set, driver] = models_of[i]; set == 0) {
         row.emplace_back(std::monostate{});
       } else {
-        const auto set = id_set(d.hardware_ids);
         row.emplace_back(set);
-        models.push_back({set, driver_id(d), 1});
+        models.push_back({set, driver, 1});
       }
       row.emplace_back(d.problem_code);
       row.emplace_back(std::int64_t{d.has_driver});
@@ -411,9 +424,7 @@ IngestOutcome FleetStore::ingest(const FleetReport& r, const SourceFile& file) {
     remember_file(run);
     tx.commit();
   } catch (...) {
-    id_sets_.clear();  // ids inserted by the rolled-back transaction do not exist
-    drivers_.clear();
-    machines_.reset();
+    machines_.reset();  // a machine added by the rolled-back transaction does not exist
     throw;
   }
   if (files_) (*files_)[file.path] = {file.size, file.mtime};

@@ -6,7 +6,9 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <tuple>
+#include <unordered_map>
 
 #include "fleet/connection.hpp"
 #include "fleet/fleet_report.hpp"
@@ -54,10 +56,26 @@ class FleetStore {
 
   std::unique_ptr<Connection> connection_;
   std::optional<std::map<std::string, std::pair<std::int64_t, std::int64_t>>> files_;  // path → size, mtime
-  std::map<std::string, std::int64_t> id_sets_;                                        // joined IDs → id
+  std::unordered_map<std::string, std::int64_t> id_sets_;                              // joined IDs → id
   std::optional<std::map<std::string, std::int64_t>> machines_;                        // name → id
-  // has_driver, provider, version, date, inf → drivers.id
-  std::map<std::tuple<bool, std::string, std::string, std::string, std::string>, std::int64_t> drivers_;
+  // has_driver, provider, version, date, inf → drivers.id; hashed, and found without copying the
+  // strings: every device of every report is looked up here.
+  struct DriverKeyHash {
+    using is_transparent = void;
+    template <class Key>
+    std::size_t operator()(const Key& k) const {
+      std::size_t h = std::get<0>(k) ? 1 : 0;
+      const auto mix = [&h](std::string_view s) { h = h * 1000003 ^ std::hash<std::string_view>{}(s); };
+      mix(std::get<1>(k));
+      mix(std::get<2>(k));
+      mix(std::get<3>(k));
+      mix(std::get<4>(k));
+      return h;
+    }
+  };
+  std::unordered_map<std::tuple<bool, std::string, std::string, std::string, std::string>, std::int64_t, DriverKeyHash,
+                     std::equal_to<>>
+      drivers_;
 };
 
 }  // namespace drvaudit::fleet

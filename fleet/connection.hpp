@@ -17,6 +17,11 @@ namespace drvaudit::fleet {
 
 using Value = std::variant<std::monostate, std::int64_t, std::string>;
 
+// The integer a value holds; 0 for NULL (SQL's MIN/MAX/SUM of no rows) or text.
+inline std::int64_t as_int(const Value& v) {
+  return std::holds_alternative<std::int64_t>(v) ? std::get<std::int64_t>(v) : 0;
+}
+
 struct ResultTable {
   std::vector<std::string> columns;
   std::vector<std::vector<Value>> rows;

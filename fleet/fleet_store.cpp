@@ -139,7 +139,14 @@ std::string dialect_sql(std::string sql, Dialect d) {
   return sql;
 }
 
-std::int64_t as_int(const Value& v) { return std::holds_alternative<std::int64_t>(v) ? std::get<std::int64_t>(v) : 0; }
+// A row's id: stored by this INSERT … ON CONFLICT DO NOTHING RETURNING id, or, when another ingest
+// stored the same key first, found by `find` with the same parameters; and whether this call stored it.
+std::pair<std::int64_t, bool> add_or_find(Connection& c, const std::string& insert, const std::string& find,
+                                          const std::vector<Value>& params) {
+  const auto added = c.query(insert, params);
+  if (!added.rows.empty()) return {as_int(added.rows[0][0]), true};
+  return {as_int(c.query(find, params).rows.at(0).at(0)), false};
+}
 
 std::int64_t count_of(const FleetReport& r, const char* verdict) {
   const auto it = r.summary.find(verdict);
@@ -230,19 +237,20 @@ std::pair<std::int64_t, bool> FleetStore::machine_id(const std::string& name) {
       machines_->emplace(std::get<std::string>(row[0]), as_int(row[1]));
   }
   if (const auto it = machines_->find(name); it != machines_->end()) return {it->second, false};
-  auto added = c.query("INSERT INTO machines (name) VALUES (?) ON CONFLICT (name) DO NOTHING RETURNING id", {name});
-  const bool is_new = !added.rows.empty();
-  if (!is_new) added = c.query("SELECT id FROM machines WHERE name = ?", {name});  // another ingest added it
-  const auto id = as_int(added.rows.at(0).at(0));
-  machines_->emplace(name, id);
-  return {id, is_new};
+  const auto added = add_or_find(c, "INSERT INTO machines (name) VALUES (?) ON CONFLICT (name) DO NOTHING RETURNING id",
+                                 "SELECT id FROM machines WHERE name = ?", {name});
+  machines_->emplace(name, added.first);
+  return added;
 }
 
 void FleetStore::make_durable() { connection_->make_durable(); }
 
 std::int64_t FleetStore::id_set(const std::vector<std::string>& ids) {
   std::string joined;
-  for (const auto& id : ids) joined += (joined.empty() ? "" : "\n") + id;
+  for (const auto& id : ids) {  // every device of every report comes here: no temporaries
+    if (!joined.empty()) joined += '\n';
+    joined += id;
+  }
   if (const auto it = id_sets_.find(joined); it != id_sets_.end()) return it->second;
   auto& c = *connection_;
   auto found = c.query("SELECT id FROM id_sets WHERE ids = ?", {joined});
@@ -253,11 +261,11 @@ std::int64_t FleetStore::id_set(const std::vector<std::string>& ids) {
     // The list and its members in a transaction of their own (see ingest). Another ingest into the
     // same database may add the same list meanwhile: its row is used then, with its members.
     TransactionScope tx(c);
-    auto added = c.query("INSERT INTO id_sets (ids) VALUES (?) ON CONFLICT (ids) DO NOTHING RETURNING id", {joined});
-    if (added.rows.empty()) {
-      id = as_int(c.query("SELECT id FROM id_sets WHERE ids = ?", {joined}).rows.at(0).at(0));
-    } else {
-      id = as_int(added.rows[0][0]);
+    bool added = false;
+    std::tie(id, added) =
+        add_or_find(c, "INSERT INTO id_sets (ids) VALUES (?) ON CONFLICT (ids) DO NOTHING RETURNING id",
+                    "SELECT id FROM id_sets WHERE ids = ?", {joined});
+    if (added) {
       std::set<std::string> distinct(ids.begin(), ids.end());
       std::vector<std::vector<Value>> members;
       for (const auto& h : distinct) members.push_back({h, id});
@@ -280,13 +288,14 @@ std::int64_t FleetStore::driver_id(const FleetDevice& d) {
   auto found = c.query(find, params);
   // Committed at once, outside any transaction (see ingest); as with id sets, another ingest may
   // add the same driver meanwhile, and its row is used then.
-  if (found.rows.empty())
-    found = c.query(
-        "INSERT INTO drivers (has_driver, provider, version, date, inf) VALUES (?, ?, ?, ?, ?) ON CONFLICT "
-        "(has_driver, provider, version, date, inf) DO NOTHING RETURNING id",
-        params);
-  if (found.rows.empty()) found = c.query(find, params);
-  const auto id = as_int(found.rows.at(0).at(0));
+  const auto id =
+      !found.rows.empty()
+          ? as_int(found.rows[0][0])
+          : add_or_find(c,
+                        "INSERT INTO drivers (has_driver, provider, version, date, inf) VALUES (?, ?, ?, ?, "
+                        "?) ON CONFLICT (has_driver, provider, version, date, inf) DO NOTHING RETURNING id",
+                        find, params)
+                .first;
   drivers_.emplace(std::make_tuple(d.has_driver, d.provider, d.version, d.date, d.inf), id);
   return id;
 }

@@ -5,7 +5,8 @@
 #include "fleet/connection.hpp"
 
 // The questions IT staff ask of a fleet, each one SQL query that runs the same on SQLite and
-// PostgreSQL (versions: one query and a count in memory). "Now" is each machine's newest stored run (the latest table).
+// PostgreSQL (versions: one query and a count in memory). "Now" is each machine's newest stored run
+// (the latest table).
 namespace drvaudit::fleet {
 
 // Every machine: its last report, OS, verdict counts, and whether it missed its weekly run

@@ -11,8 +11,6 @@
 namespace drvaudit::fleet {
 
 namespace {
-std::int64_t as_int(const Value& v) { return std::holds_alternative<std::int64_t>(v) ? std::get<std::int64_t>(v) : 0; }
-
 struct DriverCount {
   std::int64_t machines = 0, devices = 0;
 };

@@ -80,8 +80,7 @@ std::int64_t total(const fleet::ResultTable& t, const std::string& column) {
   if (t.rows.empty()) return 0;
   const auto it = std::find(t.columns.begin(), t.columns.end(), column);
   if (it == t.columns.end()) return 0;
-  const auto& v = t.rows.front()[static_cast<std::size_t>(it - t.columns.begin())];
-  return std::holds_alternative<std::int64_t>(v) ? std::get<std::int64_t>(v) : 0;
+  return fleet::as_int(t.rows.front()[static_cast<std::size_t>(it - t.columns.begin())]);
 }
 
 std::string none_line(const char* what) { return std::string("  (") + what + ")\n"; }

@@ -36,6 +36,8 @@ struct Transfer {
   std::size_t received = 0;
   const std::function<void(std::size_t, std::size_t)>* progress = nullptr;
   const std::function<bool(std::string_view, long)>* sink = nullptr;
+  const std::function<void(long, const std::string&, const std::string&)>* on_headers = nullptr;
+  bool headers_told = false;
   long status = 0;  // of the last status line seen (a redirect's, then the answer's)
 };
 
@@ -47,6 +49,10 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
     return 0;  // aborts the transfer
   }
   t->received += n;
+  if (!t->headers_told && t->on_headers && *t->on_headers) {
+    t->headers_told = true;
+    (*t->on_headers)(t->status, t->etag, t->last_modified);
+  }
   if (t->sink && *t->sink) {
     if (!(*t->sink)(std::string_view(data, n), t->status)) {
       t->sink_refused = true;
@@ -64,6 +70,9 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   if (line.starts_with("HTTP/")) {
     const auto space = line.find(' ');
     if (space != std::string_view::npos) t->status = std::atol(std::string(line.substr(space + 1, 3)).c_str());
+    // A new response (after a redirect or a 100): its validators, not the previous one's.
+    t->etag.clear();
+    t->last_modified.clear();
   }
   const auto colon = line.find(':');
   if (colon != std::string_view::npos) {
@@ -90,6 +99,7 @@ Response attempt(const Request& r) {
   t.max_bytes = r.max_bytes;
   t.progress = &r.progress;
   t.sink = &r.sink;
+  t.on_headers = &r.on_headers;
   char error[CURL_ERROR_SIZE] = {};
   CURL* c = curl.get();
   curl_easy_setopt(c, CURLOPT_URL, r.url.c_str());

@@ -51,6 +51,9 @@ struct Request {
   // whose ETag or Last-Modified is if_range (If-Range); a server that answers 200 sends it whole.
   std::int64_t resume_from = 0;
   std::string if_range;
+  // Told the response's status and validators (ETag, Last-Modified) before its first body byte, so a
+  // transfer cut midway can still be resumed with If-Range.
+  std::function<void(long status, const std::string& etag, const std::string& last_modified)> on_headers;
 };
 
 struct Response {

@@ -109,7 +109,8 @@ Measurement evaluate_reply(std::span<const std::uint8_t> bytes, Timestamp reques
     return m;
   }
   m.stratum = p.stratum;
-  // RFC 4330 §5, the client's checks, in its order.
+  // RFC 4330 §5 and RFC 5905 §8: first whether the datagram answers this request at all (else it
+  // is garbage and the client keeps waiting), then what the server says.
   if (p.mode != 4) {
     m.status = Status::bad_reply;
     m.detail = "reply has mode " + std::to_string(p.mode) + ", not 4 (server)";
@@ -118,6 +119,11 @@ Measurement evaluate_reply(std::span<const std::uint8_t> bytes, Timestamp reques
   if (p.version < 1 || p.version > 4) {
     m.status = Status::bad_reply;
     m.detail = "reply has NTP version " + std::to_string(p.version) + " (1 to 4 are known)";
+    return m;
+  }
+  if (p.originate != request_transmit) {
+    m.status = Status::bad_reply;
+    m.detail = "reply does not answer this request (its originate timestamp is not ours)";
     return m;
   }
   if (p.stratum == 0) {
@@ -129,19 +135,29 @@ Measurement evaluate_reply(std::span<const std::uint8_t> bytes, Timestamp reques
                                                  : "");
     return m;
   }
-  if (p.originate != request_transmit) {
-    m.status = Status::bad_reply;
-    m.detail = "reply does not answer this request (its originate timestamp is not ours)";
-    return m;
-  }
   if (p.transmit == Timestamp{}) {
     m.status = Status::bad_reply;
     m.detail = "reply has no transmit timestamp";
     return m;
   }
+  if (p.receive == Timestamp{}) {
+    m.status = Status::bad_reply;
+    m.detail = "reply has no receive timestamp";
+    return m;
+  }
   if (p.leap == 3) {
     m.status = Status::unsynchronized;
     m.detail = "the server says its own clock is not synchronized (leap indicator 3)";
+    return m;
+  }
+  if (p.stratum == 16) {
+    m.status = Status::unsynchronized;
+    m.detail = "the server says its own clock is not synchronized (stratum 16)";
+    return m;
+  }
+  if (p.stratum > 16) {
+    m.status = Status::bad_reply;
+    m.detail = "reply has stratum " + std::to_string(p.stratum) + " (1 to 15 are valid, 16 unsynchronized)";
     return m;
   }
   const auto t2 = from_ntp(p.receive);
@@ -192,21 +208,38 @@ Measurement query(const std::string& server, std::chrono::milliseconds timeout) 
   const auto t1 = std::chrono::system_clock::now();
   const auto transmit = to_ntp(t1);
   const auto request = make_request(transmit);
-  const auto exchange = udp::request(host, port, request, timeout);
-  Measurement m;
+  Measurement m, refused;
+  // A reply that is not a valid answer to this request (garbage, a stray or forged datagram) does
+  // not end the wait: the first valid one within the timeout is the measurement.
+  const auto exchange =
+      udp::request(host, port, request, timeout, [&](std::span<const std::uint8_t> datagram, auto round_trip) {
+        auto e = evaluate_reply(datagram, transmit, t1,
+                                t1 + std::chrono::duration_cast<std::chrono::system_clock::duration>(round_trip));
+        if (e.status == Status::bad_reply) {
+          refused = std::move(e);
+          return false;
+        }
+        m = std::move(e);
+        return true;
+      });
   switch (exchange.outcome) {
     case udp::Exchange::Outcome::timeout:
-      m.status = Status::timeout;
-      m.detail = "no reply within " + std::to_string(timeout.count()) + " ms";
+      if (exchange.refused > 0) {
+        m = refused;
+        m.detail = "no valid reply within " + std::to_string(timeout.count()) + " ms (" +
+                   std::to_string(exchange.refused) + " refused; the last: " + refused.detail + ")";
+      } else {
+        m.status = Status::timeout;
+        m.detail = "no reply within " + std::to_string(timeout.count()) + " ms";
+      }
       break;
     case udp::Exchange::Outcome::unreachable:
       m.status = Status::unreachable;
       m.detail = exchange.detail;
       break;
     case udp::Exchange::Outcome::reply:
-      m = evaluate_reply(exchange.reply, transmit, t1,
-                         t1 + std::chrono::duration_cast<std::chrono::system_clock::duration>(exchange.round_trip));
-      break;
+      break;  // m is the accepted reply's measurement
+
   }
   m.server = host + ":" + std::to_string(port);
   return m;

@@ -41,6 +41,12 @@ struct FleetReport {
 
 inline constexpr std::string_view kVerdicts[] = {"up_to_date",      "update_available", "better_match",
                                                  "possible_update", "missing_driver",   "no_catalog_data"};
+// A report is data from a machine someone else controls: its size and contents are bounded
+// (docs/security.md). Reports of 400 devices are about 0.8 MB.
+inline constexpr std::uint64_t kDefaultMaxReportSize = 64ull << 20;  // fleet ingest --max-report-size
+inline constexpr std::size_t kMaxReportDevices = 100'000;
+inline constexpr std::size_t kMaxReportChanges = 100'000;
+
 // The verdicts that mean "a machine would take an update" (the audit's exit code 10).
 bool is_actionable(std::string_view verdict);
 

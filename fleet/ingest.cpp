@@ -9,6 +9,8 @@
 #include <thread>
 #include <variant>
 
+#include "common/bounded_read.hpp"
+#include "common/clock.hpp"
 #include "common/error.hpp"
 #include "common/file_walk.hpp"
 #include "common/read_file.hpp"
@@ -20,6 +22,24 @@ namespace {
 // A report read and checked, or why it could not be.
 using Parsed = std::variant<FleetReport, std::string>;
 
+// A report file read within its bounds and checked against the rules a schema cannot say: the
+// folder it sits in and the time it claims.
+FleetReport read_checked(const std::string& path, const IngestRules& rules) {
+  auto report = read_report(read_bounded_file(path, {rules.max_report_size, std::chrono::seconds(30), "--max-report-size"}));
+  if (rules.machine_must_match_folder) {
+    const auto folder = std::filesystem::u8path(path).parent_path().filename().u8string();
+    const std::string name(folder.begin(), folder.end());
+    if (!text::iequals(name, report.machine))
+      throw ParseError("the report is machine " + text::escape_control(report.machine) + "'s but sits in the folder " +
+                       text::escape_control(name) + ": each machine's reports belong in a folder of its name");
+  }
+  const auto recorded = parse_iso8601(report.recorded_at);  // checked by read_report
+  if (recorded && *recorded > std::chrono::system_clock::now() + rules.max_future_skew)
+    throw ParseError("run.recorded_at " + report.recorded_at + " is in the future (more than " +
+                     std::to_string(rules.max_future_skew.count() / 60) + " minutes ahead of this clock)");
+  return report;
+}
+
 // Reading and checking a report costs about as much as storing it: reader threads read the next
 // reports while the caller stores them, in the files' order. Reader k takes files k, k + n, k + 2n…;
 // none runs more than kAhead files ahead of the caller, so at most that many reports wait in memory.
@@ -27,7 +47,8 @@ using Parsed = std::variant<FleetReport, std::string>;
 // two cores to keep up.
 class ReportPipeline {
  public:
-  ReportPipeline(const std::vector<const FileEntry*>& files, std::size_t readers) : files_(files) {
+  ReportPipeline(const std::vector<const FileEntry*>& files, std::size_t readers, const IngestRules& rules)
+      : files_(files), rules_(rules) {
     for (std::size_t k = 0; k < readers; ++k) readers_.emplace_back([this, k, readers] { read_from(k, readers); });
   }
   ~ReportPipeline() {
@@ -60,7 +81,7 @@ class ReportPipeline {
     for (std::size_t i = first; i < files_.size(); i += step) {
       Parsed parsed;
       try {
-        parsed = read_report(read_whole_file(files_[i]->path));
+        parsed = read_checked(files_[i]->path, rules_);
       } catch (const Error& e) {
         parsed = std::string(e.what());
       } catch (const std::exception& e) {
@@ -76,6 +97,7 @@ class ReportPipeline {
   }
 
   const std::vector<const FileEntry*>& files_;
+  const IngestRules& rules_;
   std::mutex mutex_;
   std::condition_variable changed_;
   std::map<std::size_t, Parsed> ready_;  // file index → its report
@@ -169,7 +191,8 @@ class ReportWriter {
 }  // namespace
 
 IngestSummary ingest_folders(const std::vector<FleetStore*>& stores, const std::vector<std::filesystem::path>& folders,
-                             const std::function<void(std::size_t done, std::size_t total)>& progress) {
+                             const std::function<void(std::size_t done, std::size_t total)>& progress,
+                             const IngestRules& rules) {
   if (stores.empty()) throw Error("fleet ingest: no database connection");
   auto& first = *stores.front();
   IngestSummary summary;
@@ -196,7 +219,7 @@ IngestSummary ingest_folders(const std::vector<FleetStore*>& stores, const std::
     std::vector<std::unique_ptr<ReportWriter>> writers;
     for (auto* store : stores) writers.push_back(std::make_unique<ReportWriter>(*store));
     // A reader per writer: one could not feed two writers, and two took CPU from SQLite's one.
-    ReportPipeline pipeline(to_read, writers.size());
+    ReportPipeline pipeline(to_read, writers.size(), rules);
     std::size_t done = summary.unchanged;
     for (const auto* f : to_read) {
       if (progress) progress(done++, files.size());

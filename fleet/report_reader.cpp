@@ -5,9 +5,11 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <array>
 #include <set>
 #include <unordered_map>
 
+#include "common/clock.hpp"
 #include "common/error.hpp"
 #include "common/text.hpp"
 #include "fleet/fleet_report.hpp"
@@ -16,8 +18,43 @@ namespace drvaudit::fleet {
 
 namespace {
 using simdjson::ondemand::json_type;
+constexpr std::size_t kMaxText = 4096;        // any string member
+constexpr std::size_t kMaxMachineName = 255;  // a host name's limit
+constexpr std::size_t kMaxIds = 256;          // hardware and compatible IDs of one device
+constexpr std::int64_t kMaxRunId = std::int64_t{1} << 53;
+constexpr std::int64_t kMaxProblemCode = 255;
+constexpr std::size_t kMaxDevices = kMaxReportDevices;
+constexpr std::size_t kMaxChanges = kMaxReportChanges;
+constexpr auto kMaxCount = static_cast<std::int64_t>(kMaxReportDevices);  // Device Manager's codes are 1-57; CM_PROB_* fit a byte
+
 using simdjson::ondemand::object;
 using simdjson::ondemand::value;
+
+// A JSON object's member names so far: a name that comes twice is refused (JSON parsers disagree
+// on which of the two counts, so a report with both could say one thing to drvaudit and another to
+// a person's tool). Objects here have a handful of members: a linear look-up in place is cheapest.
+class MemberNames {
+ public:
+  bool add(std::string_view name) {
+    for (std::size_t i = 0; i < count_; ++i) {
+      if (inline_[i] == name) return false;
+    }
+    for (const auto& s : overflow_) {
+      if (s == name) return false;
+    }
+    if (count_ < inline_.size()) {
+      inline_[count_++] = name;
+    } else {
+      overflow_.push_back(name);
+    }
+    return true;
+  }
+
+ private:
+  std::array<std::string_view, 24> inline_{};
+  std::size_t count_ = 0;
+  std::vector<std::string_view> overflow_;
+};
 
 class Reader {
  public:
@@ -41,8 +78,10 @@ class Reader {
     simdjson::ondemand::document doc = parser_.iterate(padded);
     object top = doc.get_object();
     bool schema = false, run = false, audit = false, inventory = false, diff = false;
+    MemberNames names;
     for (auto field : top) {
       const std::string_view key = field.unescaped_key();
+      unique(names, key);
       value v = field.value();
       if (key == "schema") {
         at("schema");
@@ -50,7 +89,7 @@ class Reader {
         schema = true;
       } else if (key == "machine") {
         at("machine");
-        report_.machine = text(v);
+        report_.machine = text(v, kMaxMachineName);
       } else if (key == "tool_version") {
         at("tool_version");
         report_.tool_version = text(v);
@@ -77,6 +116,11 @@ class Reader {
     if (!run || !audit || !inventory || !diff)
       fail("a member is missing (run, audit, inventory and diff are required)");
     if (report_.machine.empty()) fail("no machine name");
+    at("machine");
+    for (const unsigned char c : report_.machine) {
+      if (c < 0x20 || c == 0x7F || c == '/' || c == '\\') fail("a machine name has no control characters or slashes");
+    }
+    at(nullptr);
     check_counts();
     attach_hardware_ids();
     return std::move(report_);
@@ -88,9 +132,25 @@ class Reader {
     throw ParseError(at.empty() ? what : at + ": " + what);
   }
 
-  static std::string text(value v) { return std::string(v.get_string().value()); }
+  // Every string member is bounded: a report is data from a machine someone else controls.
+  std::string text(value v, std::size_t max = kMaxText) const {
+    const std::string_view s = v.get_string().value();
+    if (s.size() > max) fail("longer than " + std::to_string(max) + " bytes");
+    return std::string(s);
+  }
 
-  std::string text_or_empty(value v) const {
+  void unique(MemberNames& names, std::string_view key) const {
+    if (!names.add(key)) fail("member '" + text::escape_control(key) + "' appears twice");
+  }
+
+  std::int64_t number(value v, std::int64_t low, std::int64_t high) const {
+    const std::int64_t n = v.get_int64();
+    if (n < low || n > high)
+      fail(std::to_string(n) + " is out of range (" + std::to_string(low) + " to " + std::to_string(high) + ")");
+    return n;
+  }
+
+  std::string text_or_empty(value v) {
     if (v.type() == json_type::null) return "";
     return text(v);
   }
@@ -98,25 +158,31 @@ class Reader {
   void read_run(object run) {
     at("run");
     bool id = false;
+    MemberNames names;
     for (auto field : run) {
       const std::string_view key = field.unescaped_key();
+      at("run", key);
+      unique(names, key);
       if (key == "id") {
         at("run.id");
-        report_.run = field.value().get_int64();
-        id = report_.run > 0;
+        report_.run = number(field.value(), 1, kMaxRunId);
+        id = true;
       } else if (key == "recorded_at") {
         at("run.recorded_at");
         report_.recorded_at = text(field.value());
       }
     }
     at("run");
-    if (!id || report_.recorded_at.size() != 20 || report_.recorded_at[10] != 'T' || report_.recorded_at[19] != 'Z')
-      fail("needs a positive id and recorded_at as YYYY-MM-DDTHH:MM:SSZ");
+    if (!id || report_.recorded_at.size() != 20 || !parse_iso8601(report_.recorded_at))
+      fail("needs a positive id and recorded_at as a valid YYYY-MM-DDTHH:MM:SSZ");
   }
 
   void read_audit(object audit) {
+    MemberNames names;
     for (auto field : audit) {
       const std::string_view key = field.unescaped_key();
+      at("audit", key);
+      unique(names, key);
       if (key == "schema") {
         at("audit.schema");
         if (field.value().get_string().value() != "drvaudit-audit/3") fail("not drvaudit-audit/3");
@@ -124,17 +190,21 @@ class Reader {
         read_machine(field.value().get_object());
       } else if (key == "summary") {
         at("audit.summary");
+        MemberNames verdicts;
         for (auto count : field.value().get_object()) {
-          const std::string verdict(count.unescaped_key().value());
-          if (!known_verdict(verdict)) fail("'" + verdict + "' is not a verdict");
-          report_.summary[verdict] = count.value().get_int64();
+          const std::string_view name = count.unescaped_key();
+          unique(verdicts, name);
+          const std::string verdict(name);
+          if (!known_verdict(verdict)) fail("'" + text::escape_control(verdict) + "' is not a verdict");
+          report_.summary[verdict] = number(count.value(), 0, kMaxCount);
         }
       } else if (key == "needs_attention") {
         at("audit.needs_attention");
-        report_.attention = field.value().get_int64();
+        report_.attention = number(field.value(), 0, kMaxCount);
       } else if (key == "devices") {
         std::size_t i = 0;
         for (auto d : field.value().get_array()) {
+          if (i == kMaxDevices) fail("more than " + std::to_string(kMaxDevices) + " devices");
           item("audit.devices", i++);
           read_device(d.get_object());
         }
@@ -143,9 +213,11 @@ class Reader {
   }
 
   void read_machine(object machine) {
+    MemberNames names;
     for (auto field : machine) {
       const std::string_view key = field.unescaped_key();
       at("audit.machine", key);
+      unique(names, key);
       if (key == "os") report_.os = text(field.value());
       if (key == "os_version") report_.os_version = text(field.value());
       if (key == "arch") report_.arch = text(field.value());
@@ -156,9 +228,11 @@ class Reader {
   void read_device(object device) {
     FleetDevice d;
     bool verdict = false;
+    MemberNames names;
     for (auto field : device) {
       const std::string_view key = field.unescaped_key();
       member(nullptr, key);
+      unique(names, key);
       value v = field.value();
       if (key == "instance_id") {
         d.instance_id = text(v);
@@ -168,16 +242,18 @@ class Reader {
         d.class_name = text(v);
       } else if (key == "verdict") {
         d.verdict = text(v);
-        if (!known_verdict(d.verdict)) fail("'" + d.verdict + "' is not a verdict");
+        if (!known_verdict(d.verdict)) fail("'" + text::escape_control(d.verdict) + "' is not a verdict");
         verdict = true;
       } else if (key == "problem_code") {
-        d.problem_code = v.get_int64();
+        d.problem_code = number(v, 0, kMaxProblemCode);
       } else if (key == "installed") {
         if (v.type() == json_type::null) continue;
         d.has_driver = true;
+        MemberNames installed;
         for (auto f : v.get_object()) {
           const std::string_view k = f.unescaped_key();
           member("installed", k);
+          unique(installed, k);
           if (k == "inf") d.inf = text(f.value());
           if (k == "provider") d.provider = text(f.value());
           if (k == "version") d.version = text(f.value());
@@ -186,9 +262,11 @@ class Reader {
         }
       } else if (key == "best") {
         if (v.type() == json_type::null) continue;
+        MemberNames best;
         for (auto f : v.get_object()) {
           const std::string_view k = f.unescaped_key();
           member("best", k);
+          unique(best, k);
           if (k == "inf") d.best_inf = text(f.value());
           if (k == "provider") d.best_provider = text(f.value());
           if (k == "version") d.best_version = text(f.value());
@@ -203,22 +281,33 @@ class Reader {
 
   void read_inventory(object inventory) {
     std::size_t i = 0;
+    MemberNames names;
     for (auto field : inventory) {
       const std::string_view key = field.unescaped_key();
+      at("inventory", key);
+      unique(names, key);
       if (key == "schema") {
         at("inventory.schema");
         if (field.value().get_string().value() != "drvaudit-snapshot/1") fail("not drvaudit-snapshot/1");
       } else if (key == "devices") {
         for (auto d : field.value().get_array()) {
+          if (i == kMaxDevices) fail("more than " + std::to_string(kMaxDevices) + " devices");
           item("inventory.devices", i++);
           std::string id;
           std::vector<std::string> ids;
+          MemberNames device;
           for (auto f : d.get_object()) {
             const std::string_view k = f.unescaped_key();
             member(nullptr, k);
+            unique(device, k);
             if (k == "instance_id") id = text(f.value());
             if (k == "hardware_ids" || k == "compatible_ids") {
-              for (auto h : f.value().get_array()) ids.push_back(text::to_upper(h.get_string().value()));
+              for (auto h : f.value().get_array()) {
+                if (ids.size() == kMaxIds) fail("more than " + std::to_string(kMaxIds) + " IDs");
+                const std::string_view one = h.get_string().value();
+                if (one.size() > kMaxText) fail("an ID longer than " + std::to_string(kMaxText) + " bytes");
+                ids.push_back(text::to_upper(one));
+              }
             }
           }
           hardware_ids_.emplace(std::move(id), std::move(ids));
@@ -228,19 +317,25 @@ class Reader {
   }
 
   void read_diff(object diff) {
+    MemberNames names;
     for (auto field : diff) {
       const std::string_view key = field.unescaped_key();
+      at("diff", key);
+      unique(names, key);
       if (key == "schema") {
         at("diff.schema");
         if (field.value().get_string().value() != "drvaudit-history-diff/1") fail("not drvaudit-history-diff/1");
       } else if (key == "changes") {
         std::size_t i = 0;
         for (auto c : field.value().get_array()) {
+          if (i == kMaxChanges) fail("more than " + std::to_string(kMaxChanges) + " changes");
           item("diff.changes", i++);
           FleetChange change;
+          MemberNames change_names;
           for (auto f : c.get_object()) {
             const std::string_view k = f.unescaped_key();
             member(nullptr, k);
+            unique(change_names, k);
             if (k == "change") change.change = text(f.value());
             if (k == "instance_id") change.instance_id = text(f.value());
             if (k == "description") change.description = text(f.value());

@@ -60,9 +60,7 @@ std::string report_base_name(const std::string& machine, const std::string& reco
 
 std::vector<std::filesystem::path> write_reports(const ReportRequest& request, const Inventory& inventory,
                                                  const audit::MachineAudit& audit, const StoredRun& run) {
-  std::error_code ec;
-  std::filesystem::create_directories(request.dir, ec);
-  if (ec) throw Error("cannot create the report folder " + request.dir.string() + ": " + ec.message());
+  make_folders(request.dir, kModeFolder);
   // The run's id too: two runs within one second must not share files.
   const std::string base = report_base_name(audit.machine.hostname, run.recorded_at) + "-run" + std::to_string(run.id);
   const auto wants = [&](const char* f) {
@@ -71,7 +69,7 @@ std::vector<std::filesystem::path> write_reports(const ReportRequest& request, c
   std::vector<std::filesystem::path> written;
   const auto write = [&](const std::string& suffix, const std::string& content) {
     const auto file = request.dir / (base + suffix);
-    write_file_atomically(file, content);
+    write_file_atomically(file, content, kModeReport);
     written.push_back(file);
   };
   if (wants("json")) {
@@ -104,7 +102,7 @@ void finish_run(const AppContext& context, std::int64_t run, int exit_code,
 void save_last_run(const AppContext& context, const LastRun& last) {
   const nlohmann::json doc{
       {"at", last.at}, {"exit_code", last.exit_code}, {"run", last.run_id}, {"message", last.message}};
-  write_file_atomically(last_run_file(context), render::json_text(nlohmann::ordered_json(doc)));
+  write_file_atomically(last_run_file(context), render::json_text(nlohmann::ordered_json(doc)), kModePrivate);
 }
 
 std::optional<LastRun> load_last_run(const AppContext& context) {

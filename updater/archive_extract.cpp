@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "common/error.hpp"
+#include "common/package_path.hpp"
 #include "common/text.hpp"
 
 namespace drvaudit::updater {
@@ -53,26 +54,13 @@ std::string archive_error(archive* a) {
   return message ? message : "no reason given";
 }
 
-// A relative path of plain names: no root, no drive, no "..", no empty or "." parts that hide one.
-std::string safe_relative(std::string name, const std::string& where) {
-  for (auto& c : name) {
-    if (c == '\\') c = '/';
+// An entry's name through the package path rule: relative, no "..", no drive, no device names.
+std::string safe_relative(const std::string& name, const std::string& where) {
+  try {
+    return package_path::checked(name, "entry");
+  } catch (const Error& e) {
+    throw Error(where + ": " + e.what());
   }
-  if (name.empty()) throw Error(where + ": an entry without a name");
-  if (name.front() == '/' || (name.size() > 1 && name[1] == ':'))
-    throw Error(where + ": entry " + text::escape_control(name) + " has an absolute path");
-  std::string out;
-  for (const auto part : text::split(name, '/')) {
-    if (part.empty() || part == ".") continue;
-    if (part == "..") throw Error(where + ": entry " + text::escape_control(name) + " climbs out with ..");
-    for (const unsigned char c : part) {
-      if (c < 0x20 || c == ':' || c == '*' || c == '?' || c == '"' || c == '<' || c == '>' || c == '|')
-        throw Error(where + ": entry " + text::escape_control(name) + " has a character Windows forbids");
-    }
-    out += (out.empty() ? "" : "/") + std::string(part);
-  }
-  if (out.empty()) throw Error(where + ": entry " + text::escape_control(name) + " names no file");
-  return out;
 }
 }  // namespace
 

@@ -109,11 +109,16 @@ DownloadResult download_package(const DownloadRequest& request) {
       r.resume_from = a.have;
       r.if_range = read_text(validator);
       r.sink = [&](std::string_view chunk, long status) { return a.write(chunk, status); };
+      // The validator is saved from the first response, before its body: a transfer cut after it
+      // resumes with If-Range, so the rest is only taken from the same entity.
+      r.on_headers = [&](long status, const std::string& etag, const std::string& last_modified) {
+        const std::string v = !etag.empty() ? etag : last_modified;
+        if ((status == 200 || status == 206) && !v.empty() && v != r.if_range)
+          write_file_atomically(validator, v + "\n", kModePrivate);
+      };
       try {
         const auto response = http::get(r);
         if (a.out && !a.out->flush()) throw Error("cannot write " + part.string() + " (disk full?)");
-        const std::string v = !response.etag.empty() ? response.etag : response.last_modified;
-        if (!v.empty()) write_file_atomically(validator, v + "\n");
       } catch (const http::HttpError& e) {
         a.out.reset();
         result.transferred += a.transferred;
@@ -122,7 +127,13 @@ DownloadResult download_package(const DownloadRequest& request) {
           std::filesystem::remove(validator);
           throw Error(request.url + ": " + a.problem);
         }
-        if (!e.transient() && a.transferred == 0) throw Error(e.what());
+        if (!e.transient()) {
+          // Refused for good (too large, not found, forbidden): nothing of it is kept to resume.
+          std::filesystem::remove(part);
+          std::filesystem::remove(validator);
+          throw Error(e.what());
+        }
+        // Transient failures keep the .part and its validator: a later run resumes them.
         if (n >= request.attempts) throw Error(std::string(e.what()) + " (after " + std::to_string(n) + " attempts)");
         spdlog::info("{}; resuming at byte {}", e.what(), a.have);
         std::this_thread::sleep_for(std::chrono::milliseconds(200 * n));

@@ -44,7 +44,7 @@ class FixtureSystem : public DriverSystem {
   explicit FixtureSystem(std::filesystem::path root) : root_(std::move(root)) {
     if (!std::filesystem::is_regular_file(snapshot_file()))
       throw Error("--root " + root_.string() + ": no snapshot.json there (a recorded machine needs one)");
-    std::filesystem::create_directories(inf_folder());
+    make_folders(inf_folder(), kModeFolder);
   }
   std::string name() const override { return "the recorded machine in " + root_.string(); }
 

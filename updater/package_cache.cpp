@@ -1,7 +1,11 @@
 #include "updater/package_cache.hpp"
 
+#include <random>
+
 #include "common/error.hpp"
 #include "common/hash.hpp"
+#include "common/package_file.hpp"
+#include "common/package_path.hpp"
 #include "common/text.hpp"
 #include "updater/archive_extract.hpp"
 #include "updater/download.hpp"
@@ -16,30 +20,107 @@ CachedPackage PackageCache::fetch(const catalog::Entry& entry, const std::string
                                                                        : from_download(entry, ca_file);
 }
 
+namespace {
+// A folder of the cache's own for a copy in progress: nothing else writes there, and a copy that
+// fails half-way is removed whole.
+std::filesystem::path incoming_folder(const std::filesystem::path& root) {
+  std::random_device random;
+  const auto name = "incoming-" + std::to_string(random()) + std::to_string(random());
+  const auto folder = root / name;
+  std::filesystem::create_directory(folder);  // throws when it exists: never reuse another's folder
+  return folder;
+}
+
+struct RemoveOnExit {
+  std::filesystem::path folder;
+  ~RemoveOnExit() {
+    std::error_code ignored;
+    if (!folder.empty()) std::filesystem::remove_all(folder, ignored);
+  }
+};
+}  // namespace
+
+std::vector<package_file::Copied> copy_package(const std::filesystem::path& from, const std::vector<std::string>& files,
+                                               const std::filesystem::path& to) {
+  std::vector<package_file::Copied> copied;
+  for (const auto& f : files) {
+    const auto clean = package_path::checked(f, "package file");
+    const auto target = to / std::filesystem::u8path(clean);
+    std::filesystem::create_directories(target.parent_path());
+    if (auto c = package_file::copy_out(from, clean, target)) copied.push_back(std::move(*c));
+  }
+  return copied;
+}
+
 CachedPackage PackageCache::from_folder(const catalog::Entry& entry, const std::string& arch) {
   const std::filesystem::path inf = entry.path;
-  if (!std::filesystem::is_regular_file(inf)) throw Error(inf.string() + " is gone from its folder: index it again");
-  const auto digest = hash::sha256_file_hex(inf);
-  const auto home = root_ / digest;
+  const auto source = inf.parent_path();
+  const auto inf_name = package_path::checked(inf.filename().string(), "INF");
+  RemoveOnExit incoming{incoming_folder(root_)};
+  // The INF first: what is copied, hashed and checked from here on is this copy, never the
+  // folder, which its owner can change at any moment.
+  const auto copied_inf = package_file::copy_out(source, inf_name, incoming.folder / inf_name);
+  if (!copied_inf) throw Error(inf.string() + " is gone from its folder: index it again");
+  const auto home = root_ / copied_inf->sha256;
   const auto files = home / "files";
-  CachedPackage out{files, files / inf.filename(), inf.parent_path().string(), false, 0};
+  CachedPackage out{files, files / copied_inf->relative, source.string(), false, 0};
   if (std::filesystem::is_regular_file(out.inf)) return out;
-  const auto partial = std::filesystem::path(files.string() + ".partial");
-  std::filesystem::remove_all(partial);
-  std::filesystem::create_directories(partial);
-  for (const auto& f : package_files(inf, arch)) {
-    const auto from = inf.parent_path() / f;
-    if (!std::filesystem::is_regular_file(from)) continue;  // the check names what is missing
-    std::filesystem::create_directories((partial / f).parent_path());
-    std::filesystem::copy_file(from, partial / f, std::filesystem::copy_options::overwrite_existing);
-  }
-  // The copy must be the INF that was hashed: a folder that changed meanwhile is refused.
-  if (hash::sha256_file_hex(partial / inf.filename()) != digest) {
-    std::filesystem::remove_all(partial);
-    throw Error(inf.string() + " changed while it was copied");
-  }
-  std::filesystem::rename(partial, files);
+  // The package's file list comes from the copied INF; every name passes the path rule before
+  // any other file is copied (package_files throws on the first that does not).
+  auto names = package_files(incoming.folder / inf_name, arch);
+  names.erase(names.begin());  // the INF, copied already
+  const auto partial = incoming.folder / "files";
+  std::filesystem::create_directory(partial);
+  std::filesystem::rename(incoming.folder / inf_name, partial / copied_inf->relative);
+  copy_package(source, names, partial);
+  std::filesystem::create_directories(home);
+  std::error_code ec;
+  std::filesystem::rename(partial, files, ec);
+  if (ec && !std::filesystem::is_regular_file(out.inf)) throw Error("cannot store " + files.string() + ": " + ec.message());
   out.fetched = true;
+  return out;
+}
+
+CachedPackage PackageCache::from_stage(const std::filesystem::path& stage_dir, const StagedPackage& staged) {
+  const auto folder = stage_dir / std::filesystem::u8path(package_path::checked(staged.folder, "manifest folder"));
+  const auto inf_name = package_path::checked(staged.inf, "manifest inf");
+  // The cache entry is named by everything the manifest promises, so another stage of the same
+  // INF with other files is another entry.
+  std::string promised;
+  for (const auto& f : staged.files) promised += f.path + '\0' + std::to_string(f.size) + '\0' + f.sha256 + '\n';
+  const auto home = root_ / ("stage-" + hash::sha256_hex(promised));
+  const auto files = home / "files";
+  CachedPackage out{files, {}, staged.origin, true, 0};
+  std::filesystem::create_directories(root_);
+  RemoveOnExit incoming{incoming_folder(root_)};
+  const auto partial = incoming.folder / "files";
+  std::filesystem::create_directory(partial);
+  std::vector<std::string> problems;
+  bool has_inf = false;
+  for (const auto& f : staged.files) {
+    const auto clean = package_path::checked(f.path, "manifest file");
+    has_inf = has_inf || text::iequals(clean, inf_name);
+    const auto target = partial / std::filesystem::u8path(clean);
+    std::filesystem::create_directories(target.parent_path());
+    const auto copied = package_file::copy_out(folder, clean, target);
+    if (!copied) {
+      problems.push_back(staged.folder + "/" + f.path + " is missing");
+    } else if (copied->size != f.size || copied->sha256 != text::to_lower(f.sha256)) {
+      problems.push_back(staged.folder + "/" + f.path + " differs from the manifest (" + std::to_string(copied->size) +
+                         " bytes, SHA-256 " + copied->sha256 + ")");
+    }
+  }
+  if (!has_inf) problems.push_back("the manifest lists no file " + staged.inf + " for the package");
+  if (!problems.empty()) throw Error("the stage folder was changed: " + text::join(problems, "; "));
+  // Installed from this private copy, verified as it was made: a stage folder changed from now on
+  // changes nothing.
+  std::filesystem::remove_all(home);
+  std::filesystem::create_directories(home);
+  std::filesystem::rename(partial, files);
+  const auto inf = find_in_package(files, inf_name);
+  if (!inf) throw Error("the stage folder was changed: " + staged.inf + " is missing");
+  out.inf = *inf;
+  out.folder = inf->parent_path();
   return out;
 }
 
@@ -65,7 +146,8 @@ CachedPackage PackageCache::from_download(const catalog::Entry& entry,
     out.transferred = result.transferred;
   }
   if (!std::filesystem::is_directory(files)) extract_archive(archive, files);
-  const auto inf = find_in_package(files, loc.inf_path.empty() ? entry.inf_name : loc.inf_path);
+  const auto inf = find_in_package(
+      files, package_path::checked(loc.inf_path.empty() ? entry.inf_name : loc.inf_path, "feed inf_path"));
   if (!inf) throw Error(out.origin + ": the archive has no " + (loc.inf_path.empty() ? entry.inf_name : loc.inf_path));
   out.inf = *inf;
   out.folder = inf->parent_path();

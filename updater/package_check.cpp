@@ -10,6 +10,7 @@
 #include "catalog/inf_document.hpp"
 #include "catalog/signature_check.hpp"
 #include "common/error.hpp"
+#include "common/package_path.hpp"
 #include "common/read_file.hpp"
 #include "common/text.hpp"
 
@@ -43,10 +44,9 @@ std::string join_path(const std::string& a, const std::string& b) {
 
 // Windows finds package files case-insensitively; the stage or cache folder may be on Linux.
 std::optional<std::filesystem::path> find_in_package(const std::filesystem::path& folder, const std::string& relative) {
+  const auto clean = package_path::checked(relative, "package file");
   std::filesystem::path at = folder;
-  for (const auto part : text::split(relative, '/')) {
-    if (part.empty() || part == ".") continue;
-    if (part == "..") return std::nullopt;
+  for (const auto part : text::split(clean, '/')) {
     std::error_code ec;
     std::optional<std::filesystem::path> found;
     for (const auto& e : std::filesystem::directory_iterator(at, ec)) {
@@ -62,14 +62,18 @@ std::optional<std::filesystem::path> find_in_package(const std::filesystem::path
 }
 std::vector<std::string> package_files(const std::filesystem::path& inf, const std::string& arch) {
   const auto doc = inf::Document::parse(read_whole_file(inf));
-  std::vector<std::string> files{inf.filename().string()};
+  std::vector<std::string> files{package_path::checked(inf.filename().string(), "INF")};
   std::set<std::string> seen{text::to_lower(files.front())};
-  auto add = [&](const std::string& f) {
-    if (!f.empty() && seen.insert(text::to_lower(f)).second) files.push_back(f);
+  // Every name passes the package path rule here, before any caller copies a byte: one bad entry
+  // refuses the whole package.
+  auto add_as = [&](const std::string& f, const char* what) {
+    if (f.empty()) return;
+    const auto clean = package_path::checked(f, what);
+    if (seen.insert(text::to_lower(clean)).second) files.push_back(clean);
   };
   const std::string catalog_keys[] = {"CatalogFile", "CatalogFile.NT", "CatalogFile.NT" + arch};
   for (const auto& key : catalog_keys) {
-    if (auto v = doc.value("Version", key)) add(std::string(text::trim(*v)));
+    if (auto v = doc.value("Version", key)) add_as(std::string(text::trim(*v)), "[Version] CatalogFile entry");
   }
   std::map<std::string, std::string> disk_paths;  // disk id → path
   for (const auto& name : decorated("SourceDisksNames", arch)) {
@@ -89,7 +93,7 @@ std::vector<std::string> package_files(const std::filesystem::path& inf, const s
       const std::string disk = line.key ? field(line, 0, doc) : field(line, 1, doc);
       const std::string subdir = line.key ? field(line, 1, doc) : field(line, 2, doc);
       const auto d = disk_paths.find(disk);
-      add(join_path(join_path(d == disk_paths.end() ? "" : d->second, subdir), file));
+      add_as(join_path(join_path(d == disk_paths.end() ? "" : d->second, subdir), file), "[SourceDisksFiles] entry");
     }
   }
   return files;

@@ -34,11 +34,14 @@ struct PackageCheck {
 PackageCheck check_package(const std::filesystem::path& inf, const PackageExpectation& expected);
 
 // A file of a package by its relative path ('/'-separated), each part matched case-insensitively
-// as Windows does (the package may be on Linux); nullopt when absent or when a part is "..".
+// as Windows does (the package may be on Linux); nullopt when absent. A name the package path rule
+// refuses throws drvaudit::Error.
 std::optional<std::filesystem::path> find_in_package(const std::filesystem::path& folder, const std::string& relative);
 
 // The files an INF's package consists of (the INF, its CatalogFile entries, every SourceDisksFiles
-// entry for the architecture), relative to its folder, whether or not they exist.
+// entry for the architecture), relative to its folder, whether or not they exist. Each passed the
+// package path rule (common/package_path.hpp); a name that breaks it throws drvaudit::Error, so a
+// package with one bad name is refused before anything is copied.
 std::vector<std::string> package_files(const std::filesystem::path& inf, const std::string& arch);
 
 }  // namespace drvaudit::updater

@@ -1,27 +1,28 @@
 #include "updater/stage.hpp"
 
 #include <fstream>
+#include <random>
 #include <sstream>
 
 #include "common/atomic_file.hpp"
 #include "common/error.hpp"
 #include "common/hash.hpp"
 #include "common/json_error.hpp"
+#include "common/package_file.hpp"
+#include "common/package_path.hpp"
 #include "common/read_file.hpp"
 #include "common/text.hpp"
 
 namespace drvaudit::updater {
 
 namespace {
-// A manifest path may only point inside the stage folder.
+// A manifest path may only point inside the stage folder: the package path rule.
 std::filesystem::path inside(const std::filesystem::path& dir, const std::string& relative) {
-  const std::filesystem::path p(relative);
-  if (relative.empty() || p.is_absolute() || p.has_root_name() || p.has_root_directory())
-    throw ParseError("manifest.json: path '" + text::escape_control(relative) + "' is not relative");
-  for (const auto& part : p) {
-    if (part == "..") throw ParseError("manifest.json: path '" + text::escape_control(relative) + "' climbs out");
+  try {
+    return dir / std::filesystem::u8path(package_path::checked(relative, "path"));
+  } catch (const Error& e) {
+    throw ParseError(std::string("manifest.json: ") + e.what());
   }
-  return dir / p;
 }
 }  // namespace
 
@@ -107,35 +108,19 @@ void write_manifest(const std::filesystem::path& dir, const StageManifest& manif
 std::vector<StagedFile> stage_files(const std::filesystem::path& from, const std::vector<std::string>& files,
                                     const std::filesystem::path& to) {
   std::vector<StagedFile> out;
+  std::random_device random;
   for (const auto& f : files) {
-    const auto source = from / f;
-    const auto target = to / f;
+    const auto target = inside(to, f);
     std::filesystem::create_directories(target.parent_path());
-    const auto partial = std::filesystem::path(target.string() + ".partial");
-    std::filesystem::copy_file(source, partial, std::filesystem::copy_options::overwrite_existing);
+    // Written to a new file of its own (never through a link planted in a shared stage folder), then renamed.
+    const auto partial =
+        target.parent_path() / ("." + target.filename().string() + ".partial" + std::to_string(random()));
+    const auto copied = package_file::copy_out(from, f, partial);
+    if (!copied) throw Error("cannot stage " + f + ": it is gone from " + from.string());
     std::filesystem::rename(partial, target);
-    out.push_back({f, static_cast<std::int64_t>(std::filesystem::file_size(target)), hash::sha256_file_hex(target)});
+    out.push_back({f, copied->size, copied->sha256});
   }
   return out;
-}
-
-std::vector<std::string> verify_staged(const std::filesystem::path& dir, const StagedPackage& package) {
-  std::vector<std::string> problems;
-  const auto folder = inside(dir, package.folder);
-  for (const auto& f : package.files) {
-    const auto file = inside(folder, f.path);
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(file, ec)) {
-      problems.push_back(package.folder + "/" + f.path + " is missing");
-      continue;
-    }
-    const auto size = static_cast<std::int64_t>(std::filesystem::file_size(file, ec));
-    const auto digest = hash::sha256_file_hex(file);
-    if (size != f.size || digest != f.sha256)
-      problems.push_back(package.folder + "/" + f.path + " differs from the manifest (" + std::to_string(size) +
-                         " bytes, SHA-256 " + digest + ")");
-  }
-  return problems;
 }
 
 }  // namespace drvaudit::updater

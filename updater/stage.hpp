@@ -9,7 +9,8 @@
 // A stage folder: verified, extracted packages for a Windows machine prepared elsewhere (IT staff
 // on Linux, for an offline PC). DIR/manifest.json holds the plan and every file's size and
 // SHA-256; it is written last and atomically, so a folder without one is an unfinished staging run.
-// `update --from-stage DIR` re-verifies every file before it installs anything.
+// `update --from-stage DIR` copies every file into the private package cache, verifying each
+// against the manifest as it is copied, and installs from there (PackageCache::from_stage).
 namespace drvaudit::updater {
 
 inline constexpr const char* kStageSchema = "drvaudit-stage/1";
@@ -46,7 +47,5 @@ void write_manifest(const std::filesystem::path& dir, const StageManifest& manif
 // records their digests.
 std::vector<StagedFile> stage_files(const std::filesystem::path& from, const std::vector<std::string>& files,
                                     const std::filesystem::path& to);
-// What differs between the stage folder and the manifest for one package; empty when nothing does.
-std::vector<std::string> verify_staged(const std::filesystem::path& dir, const StagedPackage& package);
 
 }  // namespace drvaudit::updater

@@ -64,7 +64,7 @@ PreparedPackage prepare_package(PackageCache& cache, const PlannedDevice& planne
   return p;
 }
 
-PreparedPackage prepare_staged(const std::filesystem::path& stage_dir, const StagedPackage& staged,
+PreparedPackage prepare_staged(PackageCache& cache, const std::filesystem::path& stage_dir, const StagedPackage& staged,
                                const PrepareOptions& options) {
   PreparedPackage p;
   p.instance_id = staged.instance_id;
@@ -73,12 +73,10 @@ PreparedPackage prepare_staged(const std::filesystem::path& stage_dir, const Sta
   p.hardware_id = staged.hardware_id;
   p.source = stage_dir.string();
   p.force = staged.force;
-  p.package.folder = stage_dir / staged.folder;
-  p.package.inf = p.package.folder / staged.inf;
-  p.package.origin = staged.origin;
-  const auto problems = verify_staged(stage_dir, staged);
-  if (!problems.empty()) {
-    p.why = "the stage folder was changed: " + text::join(problems, "; ");
+  try {
+    p.package = cache.from_stage(stage_dir, staged);
+  } catch (const Error& e) {
+    p.why = e.what();
     return p;
   }
   PackageExpectation expected{staged.hardware_id, staged.version, staged.date, options.target};
@@ -124,6 +122,13 @@ StageManifest stage_packages(const std::filesystem::path& dir, const MachineInfo
   m.arch = machine.arch;
   m.created_at = utc_now_iso8601();
   m.tool_version = std::string(kToolVersion);
+  std::vector<std::string> refused;
+  for (const auto& p : packages) {
+    if (!p.ready) refused.push_back(p.instance_id + ": " + p.why);
+  }
+  if (refused.size() == packages.size())
+    throw Error("nothing was staged in " + dir.string() + ": every package was refused (" + text::join(refused, "; ") +
+                ")");
   for (const auto& p : packages) {
     if (!p.ready) continue;
     StagedPackage s;

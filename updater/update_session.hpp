@@ -43,8 +43,9 @@ struct PrepareOptions {
 };
 
 PreparedPackage prepare_package(PackageCache& cache, const PlannedDevice& planned, const PrepareOptions& options);
-// A staged package, re-verified file by file against the manifest, then checked like any other.
-PreparedPackage prepare_staged(const std::filesystem::path& stage_dir, const StagedPackage& staged,
+// A staged package, copied into the package cache and verified there file by file against the
+// manifest, then checked like any other; it is installed from the cache, never from the stage folder.
+PreparedPackage prepare_staged(PackageCache& cache, const std::filesystem::path& stage_dir, const StagedPackage& staged,
                                const PrepareOptions& options);
 
 // The steps for the packages that are ready: a restore point around the installs unless none is

@@ -24,7 +24,7 @@ struct SocketCloser {
 }  // namespace
 
 Exchange request(const std::string& host, std::uint16_t port, std::span<const std::uint8_t> bytes,
-                 std::chrono::milliseconds timeout) {
+                 std::chrono::milliseconds timeout, const Accept& accept) {
   Exchange result;
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
@@ -76,7 +76,12 @@ Exchange request(const std::string& host, std::uint16_t port, std::span<const st
       result.detail = std::string("refused: ") + std::strerror(errno);
       return result;
     }
-    result.round_trip = std::chrono::steady_clock::now() - start;
+    const std::chrono::nanoseconds round_trip = std::chrono::steady_clock::now() - start;
+    if (!accept(std::span<const std::uint8_t>(buffer, static_cast<std::size_t>(got)), round_trip)) {
+      ++result.refused;
+      continue;
+    }
+    result.round_trip = round_trip;
     result.outcome = Exchange::Outcome::reply;
     result.reply.assign(buffer, buffer + got);
     return result;

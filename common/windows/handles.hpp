@@ -23,4 +23,13 @@ struct ServiceCloser {
 };
 using ServiceHandle = std::unique_ptr<std::remove_pointer_t<SC_HANDLE>, ServiceCloser>;
 
+// A kernel object handle (file, folder): INVALID_HANDLE_VALUE and NULL both mean "none".
+struct FileCloser {
+  void operator()(HANDLE h) const noexcept {
+    if (h && h != INVALID_HANDLE_VALUE) CloseHandle(h);
+  }
+};
+using FileHandle = std::unique_ptr<std::remove_pointer_t<HANDLE>, FileCloser>;
+inline FileHandle owned_file(HANDLE h) { return FileHandle(h == INVALID_HANDLE_VALUE ? nullptr : h); }
+
 }  // namespace drvaudit::win

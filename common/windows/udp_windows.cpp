@@ -31,7 +31,7 @@ std::string wsa_text(int code) { return "Winsock error " + std::to_string(code);
 }  // namespace
 
 Exchange request(const std::string& host, std::uint16_t port, std::span<const std::uint8_t> bytes,
-                 std::chrono::milliseconds timeout) {
+                 std::chrono::milliseconds timeout, const Accept& accept) {
   Exchange result;
   const WinsockSession session;
   if (!session.ok) {
@@ -92,9 +92,15 @@ Exchange request(const std::string& host, std::uint16_t port, std::span<const st
       result.detail = "refused: " + wsa_text(error);
       return result;
     }
-    result.round_trip = std::chrono::steady_clock::now() - start;
+    const std::chrono::nanoseconds round_trip = std::chrono::steady_clock::now() - start;
+    const auto* first = reinterpret_cast<const std::uint8_t*>(buffer);
+    if (!accept(std::span<const std::uint8_t>(first, static_cast<std::size_t>(got)), round_trip)) {
+      ++result.refused;
+      continue;
+    }
+    result.round_trip = round_trip;
     result.outcome = Exchange::Outcome::reply;
-    result.reply.assign(buffer, buffer + got);
+    result.reply.assign(first, first + got);
     return result;
   }
 }

@@ -29,6 +29,7 @@ struct FleetOptions {
   std::optional<std::string> since, as_of;
   int stale_days = 8;
   bool strict = false;
+  std::uint64_t max_report_size = fleet::kDefaultMaxReportSize;
 };
 
 // YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ; a date alone means its first second.
@@ -70,7 +71,8 @@ ExitCode run_ingest(const GlobalOptions& globals, const FleetOptions& o) {
     stores.push_back(&second.emplace(open_store(context, o)));
   ProgressBar bar("ingesting", "reports");
   const auto summary =
-      fleet::ingest_folders(stores, o.folders, [&](std::size_t done, std::size_t total) { bar.update(done, total); });
+      fleet::ingest_folders(stores, o.folders, [&](std::size_t done, std::size_t total) { bar.update(done, total); },
+                            {o.max_report_size});
   bar.finish();
   for (const auto& [path, what] : summary.bad) spdlog::warn("skipped {}: {}", path, what);
   std::printf("%zu report files in %s: %zu added, %zu already stored, %zu unchanged since the last ingest, %zu bad\n",
@@ -154,6 +156,10 @@ void add_fleet(CLI::App& app, const GlobalOptions& globals, ExitCode& exit_code)
       ->required();
   add_db(*ingest, *i);
   ingest->add_flag("--strict", i->strict, "Exit 1 when a file was bad (it is skipped either way)");
+  ingest->add_option("--max-report-size", i->max_report_size,
+                     "Refuse a report file larger than this many bytes (default 67108864, 64 MiB)")
+      ->type_name("BYTES")
+      ->check(CLI::Range(std::uint64_t{1024}, std::uint64_t{1} << 32));
   ingest->callback([&globals, &exit_code, i] { exit_code = run_ingest(globals, *i); });
 
   auto r = std::make_shared<FleetOptions>();

@@ -95,7 +95,7 @@ ExitCode run_windows_update(const GlobalOptions& globals, const RepairOptions& o
                            " (`drvaudit repair diagnose` checks the clock here)");
   AppContext context(globals);
   // An interrupted operation is finished or undone first: a new repair would journal over it.
-  if (!o.dry_run && std::filesystem::exists(journal_file(context)))
+  if (!o.dry_run && journal_present(context))
     refuse_unfinished(updater::Journal(journal_file(context)));
   auto names = o.steps;
   std::optional<repair::Diagnosis> diagnosis;
@@ -161,7 +161,7 @@ ExitCode run_undo(const GlobalOptions& globals, const UndoOptions& o) {
   AppContext context(globals);
   auto system = repair::open_repair_system();
   if (!system->is_windows()) throw UnsupportedError("repair undo undoes Windows repairs: this is " + system->name());
-  if (!std::filesystem::exists(journal_file(context)))
+  if (!journal_present(context))
     throw Error("no repair in the journal: there is nothing to undo");
   std::unique_ptr<LockFile> lock;
   if (!o.dry_run) {
@@ -220,7 +220,7 @@ ExitCode run_history(const GlobalOptions& globals, const ReportOptions& report) 
   const bool json = report.chosen_format() == "json";
   AppContext context(globals);
   std::vector<updater::OperationRecord> repairs;
-  if (std::filesystem::exists(journal_file(context))) {
+  if (journal_present(context)) {
     updater::Journal journal(journal_file(context));
     for (auto& op : journal.list())
       if (op.kind == kRepairKind) repairs.push_back(std::move(op));

@@ -128,6 +128,7 @@ schedule::ScheduledCommand scheduled_command(const AppContext& context, const Ru
                  "--report-dir", report_dir_of(context, o).string(),
                  "--formats",    text::join(o.formats, ","),
                  "--keep",       std::to_string(o.keep)};
+  schedule::check_command(c);
   return c;
 }
 

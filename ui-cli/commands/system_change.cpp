@@ -12,6 +12,14 @@ namespace drvaudit::commands {
 
 std::filesystem::path journal_file(const AppContext& context) { return context.state_dir() / "journal.db"; }
 
+bool journal_present(const AppContext& context) {
+  std::error_code ec;
+  const auto st = std::filesystem::symlink_status(journal_file(context), ec);
+  if (ec && ec != std::errc::no_such_file_or_directory)
+    throw Error("cannot read the journal " + journal_file(context).string() + ": " + ec.message());
+  return std::filesystem::exists(st);
+}
+
 std::unique_ptr<LockFile> take_updater_lock(const AppContext& context) {
   return std::make_unique<LockFile>(context.state_dir() / "updater.lock",
                                     "the updater (update, rollback, repair, schedule)", std::chrono::milliseconds(0));

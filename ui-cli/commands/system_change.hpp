@@ -13,6 +13,9 @@
 namespace drvaudit::commands {
 
 std::filesystem::path journal_file(const AppContext& context);
+// Whether there is a journal to read: anything at its name counts (a link, even a dangling one, or
+// a damaged file), so that opening it says what is wrong instead of "drvaudit has changed nothing".
+bool journal_present(const AppContext& context);
 
 // One system-changing drvaudit at a time.
 std::unique_ptr<LockFile> take_updater_lock(const AppContext& context);

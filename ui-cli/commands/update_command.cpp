@@ -203,7 +203,7 @@ ExitCode run_update(const GlobalOptions& globals, const UpdateOptions& options) 
     confirm("Install " + std::to_string(manifest.packages.size()) + " staged package(s) on " + system->name() + "?",
             options.yes);
     const auto prep = prepare_options(context, target, options.allow_unsigned);
-    for (const auto& s : manifest.packages) packages.push_back(updater::prepare_staged(*options.from_stage, s, prep));
+    for (const auto& s : manifest.packages) packages.push_back(updater::prepare_staged(cache, *options.from_stage, s, prep));
   } else {
     const auto audit = audit_for_update(context, globals, options);
     plan = updater::make_plan(audit, {options.devices, options.all, options.include_better_match});
@@ -330,7 +330,7 @@ ExitCode run_rollback(const GlobalOptions& globals, const RollbackOptions& optio
 ExitCode run_journal(const GlobalOptions& globals, const JournalOptions& options) {
   const bool json = options.report.chosen_format() == "json";
   AppContext context(globals);
-  if (!std::filesystem::exists(journal_file(context))) {
+  if (!journal_present(context)) {
     write_report(options.report, json ? render::journal_list_json({}) : render::journal_list_table({}, {}));
     return ExitCode::ok;
   }

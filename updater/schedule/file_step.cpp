@@ -52,10 +52,13 @@ class WriteFileStep final : public updater::Step {
 
   updater::Outcome apply() override {
     if (content_) {
-      std::error_code ec;
-      std::filesystem::create_directories(file_.parent_path(), ec);
-      if (ec) return updater::Outcome::failed("cannot create " + path_text(file_.parent_path()) + ": " + ec.message());
-      write_file_atomically(file_, *content_);
+      try {
+        make_folders(file_.parent_path(), kModeFolder);
+      } catch (const Error& e) {
+        return updater::Outcome::failed(e.what());
+      }
+      // Units and cron files run a job as root: 0644 whatever the umask.
+      write_file_atomically(file_, *content_, kModeSystemFile);
       return updater::Outcome::done("written");
     }
     std::error_code ec;
@@ -70,7 +73,7 @@ class WriteFileStep final : public updater::Step {
     const auto now = read_optional_file(file_);
     if (now != previous_) {
       if (previous_) {
-        write_file_atomically(file_, *previous_);
+        write_file_atomically(file_, *previous_, kModeSystemFile);
       } else {
         std::error_code ec;
         std::filesystem::remove(file_, ec);

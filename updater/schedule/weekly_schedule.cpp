@@ -33,7 +33,35 @@ std::string program_text(const std::filesystem::path& p) {
   const auto u8 = p.u8string();
   return std::string(u8.begin(), u8.end());
 }
+
+// The first control character in UTF-8 text (C0, DEL, C1 as U+0080–U+009F, and the Unicode line
+// and paragraph separators), or npos.
+std::size_t control_at(std::string_view s) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c == 0x7F) return i;
+    if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+        static_cast<unsigned char>(s[i + 1]) <= 0x9F)
+      return i;
+    if (c == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
+        (static_cast<unsigned char>(s[i + 2]) == 0xA8 || static_cast<unsigned char>(s[i + 2]) == 0xA9))
+      return i;
+  }
+  return std::string_view::npos;
+}
+
+void refuse_control(std::string_view what, std::string_view value) {
+  if (control_at(value) == std::string_view::npos) return;
+  throw UsageError("the weekly audit's " + std::string(what) + " '" + text::escape_control(value) +
+                   "' holds a control character (a newline, CR, tab, NUL or another): no scheduler line may carry "
+                   "one, so nothing was registered; choose a path without it");
+}
 }  // namespace
+
+void check_command(const ScheduledCommand& command) {
+  refuse_control("program", program_text(command.program));
+  for (const auto& a : command.arguments) refuse_control("argument", a);
+}
 
 WeeklyTime parse_weekly(std::string_view day, std::string_view time) {
   WeeklyTime w;
@@ -85,6 +113,7 @@ std::string on_calendar(const WeeklyTime& when) {
 }
 
 std::string systemd_quote(std::string_view arg) {
+  refuse_control("argument", arg);
   // systemd splits Exec lines on spaces, honours "…" with C escapes, and expands % specifiers and
   // $VARIABLES: each is escaped so an argument reaches drvaudit exactly as given.
   std::string out = "\"";
@@ -96,8 +125,6 @@ std::string systemd_quote(std::string_view arg) {
       out += "%%";
     } else if (c == '$') {
       out += "$$";
-    } else if (c == '\n') {
-      out += "\\n";
     } else {
       out += c;
     }
@@ -106,6 +133,7 @@ std::string systemd_quote(std::string_view arg) {
 }
 
 std::string shell_quote(std::string_view arg) {
+  refuse_control("argument", arg);
   std::string out = "'";
   for (char c : arg) {
     if (c == '\'') {
@@ -120,6 +148,7 @@ std::string shell_quote(std::string_view arg) {
 }
 
 std::string windows_quote(std::string_view arg) {
+  refuse_control("argument", arg);
   if (!arg.empty() && arg.find_first_of(" \t\"") == std::string_view::npos) return std::string(arg);
   // CommandLineToArgvW: backslashes are literal unless they precede a quote.
   std::string out = "\"";
@@ -142,6 +171,7 @@ std::string windows_quote(std::string_view arg) {
 }
 
 std::string service_unit(const ScheduledCommand& command) {
+  check_command(command);
   std::string exec = systemd_quote(program_text(command.program));
   for (const auto& a : command.arguments) exec += " " + systemd_quote(a);
   return "# Written by drvaudit schedule install; removed by drvaudit schedule remove.\n"
@@ -183,6 +213,7 @@ std::string timer_unit(const WeeklyTime& when) {
 }
 
 std::string cron_file(const WeeklyTime& when, const ScheduledCommand& command) {
+  check_command(command);
   std::string line = shell_quote(program_text(command.program));
   for (const auto& a : command.arguments) line += " " + shell_quote(a);
   return "# Written by drvaudit schedule install; removed by drvaudit schedule remove.\n"
@@ -196,6 +227,7 @@ std::string cron_file(const WeeklyTime& when, const ScheduledCommand& command) {
 }
 
 std::string task_xml(const WeeklyTime& when, const ScheduledCommand& command, const std::string& start_date) {
+  check_command(command);
   std::string arguments;
   for (const auto& a : command.arguments) arguments += (arguments.empty() ? "" : " ") + windows_quote(a);
   static constexpr std::array<std::string_view, 7> kXmlDays = {"Sunday",   "Monday", "Tuesday", "Wednesday",

@@ -31,6 +31,11 @@ struct ScheduledCommand {
   std::vector<std::string> arguments;
 };
 
+// Refuses (UsageError, saying which) a program or argument with a control character: cron ends
+// its line at a newline whatever the quoting, systemd at a newline or CR, and the Task XML would
+// carry it into a command line. Every scheduler's text calls it; install calls it before planning.
+void check_command(const ScheduledCommand& command);
+
 inline constexpr std::string_view kUnitName = "drvaudit-audit";  // .service and .timer
 inline constexpr std::string_view kTaskFolder = "\\drvaudit";
 inline constexpr std::string_view kTaskName = "Weekly audit";
@@ -50,6 +55,7 @@ std::string task_xml(const WeeklyTime& when, const ScheduledCommand& command, co
 std::string next_start_date(const WeeklyTime& when, std::chrono::system_clock::time_point now);
 
 // Quoting for each consumer: systemd's Exec lines, /bin/sh (cron), Windows' CommandLineToArgvW.
+// Each refuses a control character (UsageError) instead of quoting it.
 std::string systemd_quote(std::string_view arg);
 std::string shell_quote(std::string_view arg);
 std::string windows_quote(std::string_view arg);

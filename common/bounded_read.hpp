@@ -1,0 +1,25 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+// Reading a file that someone else wrote into a shared folder (a fleet's weekly reports) without
+// letting it exhaust or hang drvaudit: it is opened once, never through a symbolic link or
+// junction, must be a regular file (a FIFO would block for ever, /dev/zero never ends), is refused
+// above max_bytes by its size before a byte is read (a sparse 50 GB file costs nothing), is read
+// at most max_bytes + 1 (a file that grows is refused too), and within the deadline.
+// Platform code: common/linux/bounded_read_posix.cpp, common/windows/bounded_read_windows.cpp.
+namespace drvaudit {
+
+struct ReadBounds {
+  std::uint64_t max_bytes = 64ull << 20;
+  std::chrono::milliseconds deadline{30'000};
+  const char* limit_option = nullptr;  // named in the message: "--max-report-size"
+};
+
+// Throws drvaudit::Error naming the file and the rule it breaks.
+std::string read_bounded_file(const std::filesystem::path& file, const ReadBounds& bounds);
+
+}  // namespace drvaudit

@@ -93,6 +93,11 @@ std::vector<std::string> package_files(const std::filesystem::path& inf, const s
       const std::string disk = line.key ? field(line, 0, doc) : field(line, 1, doc);
       const std::string subdir = line.key ? field(line, 1, doc) : field(line, 2, doc);
       const auto d = disk_paths.find(disk);
+      // The disk's path is relative to the package's root, with or without a leading backslash, as
+      // Windows reads [SourceDisksNames]; the file and its subdir are names within it: a root or a
+      // drive in either is refused, never quietly made relative.
+      package_path::checked(file, "[SourceDisksFiles] entry");
+      if (!subdir.empty()) package_path::checked(subdir, "[SourceDisksFiles] subdir");
       add_as(join_path(join_path(d == disk_paths.end() ? "" : d->second, subdir), file), "[SourceDisksFiles] entry");
     }
   }

@@ -76,7 +76,14 @@ std::optional<Copied> copy_out(const std::filesystem::path& folder, const std::s
     const bool last = i + 1 == parts.size();
     const int flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | (last ? O_NONBLOCK : O_DIRECTORY);
     Fd next(::openat(dir.fd, name.c_str(), flags));
-    if (next.fd < 0) refuse_open(shown, spelled, errno);
+    if (next.fd < 0) {
+      const int error = errno;
+      struct stat link {};
+      // O_DIRECTORY reports a link to a folder as "not a folder": say what it is.
+      if (::fstatat(dir.fd, name.c_str(), &link, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(link.st_mode))
+        refuse_open(shown, spelled, ELOOP);
+      refuse_open(shown, spelled, error);
+    }
     if (!last) {
       std::swap(dir.fd, next.fd);
       continue;

@@ -100,6 +100,23 @@ TEST_CASE("replies that fail RFC 4330's checks are not measurements", "[sntp]") 
     CHECK(m.status == sntp::Status::bad_reply);
     CHECK(m.detail.find("20") != std::string::npos);
   }
+  SECTION("stratum 16 is an unsynchronized server, 17 to 255 are not valid (RFC 5905)") {
+    CHECK(sntp::evaluate_reply(reply_to(ours, t1, t1, 0, 4, 4, 16), ours, t1, t4).status ==
+          sntp::Status::unsynchronized);
+    CHECK(sntp::evaluate_reply(reply_to(ours, t1, t1, 0, 4, 4, 255), ours, t1, t4).status == sntp::Status::bad_reply);
+    CHECK(sntp::evaluate_reply(reply_to(ours, t1, t1, 0, 4, 4, 15), ours, t1, t4).status == sntp::Status::ok);
+  }
+  SECTION("no receive timestamp is no offset, not 144 million seconds of one") {
+    auto p = reply_to(ours, t1, t1);
+    std::fill(p.begin() + 32, p.begin() + 40, 0);
+    const auto m = sntp::evaluate_reply(p, ours, t1, t4);
+    CHECK(m.status == sntp::Status::bad_reply);
+    CHECK(m.detail.find("receive") != std::string::npos);
+  }
+  SECTION("a kiss-of-death that answers somebody else's request is garbage") {
+    const auto m = sntp::evaluate_reply(reply_to({1, 2}, t1, t1, 0, 4, 4, 0), ours, t1, t4);
+    CHECK(m.status == sntp::Status::bad_reply);
+  }
   SECTION("no transmit timestamp") {
     auto p = reply_to(ours, t1, t1);
     std::fill(p.begin() + 40, p.end(), 0);

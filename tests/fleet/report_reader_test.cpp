@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <cstdio>
 #include <map>
 #include <random>
 
@@ -7,8 +8,14 @@
 #include "fleet/connection.hpp"
 #include "fleet/fleet_store.hpp"
 #include "fleet/fleet_views.hpp"
+#include "fleet/ingest.hpp"
 #include "fleet/run_models.hpp"
 #include "tests/support/temp_dir.hpp"
+
+#ifndef _WIN32
+#include <sys/stat.h>
+#include <unistd.h>
+#endif
 
 // The fleet's report reader on reports that schedule run wrote (tests/fixtures/fleet), damaged ones,
 // and the SQLite store: idempotent ingest, the latest run, whole reports only.
@@ -200,3 +207,56 @@ TEST_CASE("run_models text: round trip, and every broken form refused") {
     }
   }
 }
+
+TEST_CASE("fleet report reader: duplicate members, impossible times, out-of-range numbers and giant strings are refused") {
+  const auto text = fixture("laptop-week1.json");
+  CHECK_THROWS_WITH(drvaudit::fleet::read_report(replaced(text, "2026-11-01T03:00:00Z", "2026-13-45T99:99:99Z")),
+                    Catch::Contains("valid YYYY-MM-DDTHH:MM:SSZ"));
+  CHECK_THROWS_WITH(drvaudit::fleet::read_report(replaced(text, "\"machine\": \"THINKPAD-T14\"",
+                                                           "\"machine\": \"THINKPAD-T14\", \"machine\": \"PC-VICTIM\"")),
+                    Catch::Contains("appears twice"));
+  CHECK_THROWS_WITH(drvaudit::fleet::read_report(replaced(text, "\"id\": 1,", "\"id\": 1, \"id\": 2,")),
+                    Catch::Contains("appears twice"));
+  CHECK_THROWS_WITH(drvaudit::fleet::read_report(replaced(text, "\"problem_code\": 0,", "\"problem_code\": -1,")),
+                    Catch::Contains("out of range"));
+  CHECK_THROWS_WITH(drvaudit::fleet::read_report(replaced(text, "\"id\": 1,", "\"id\": -5,")),
+                    Catch::Contains("out of range"));
+  CHECK_THROWS_WITH(drvaudit::fleet::read_report(replaced(text, "\"machine\": \"THINKPAD-T14\"",
+                                                           "\"machine\": \"" + std::string(100'000, 'A') + "\"")),
+                    Catch::Contains("longer than 255 bytes"));
+  CHECK_THROWS_WITH(drvaudit::fleet::read_report(replaced(text, "\"machine\": \"THINKPAD-T14\"",
+                                                           "\"machine\": \"../PC-VICTIM\"")),
+                    Catch::Contains("slashes"));
+}
+
+#ifndef _WIN32
+TEST_CASE("fleet ingest: a report in another machine's folder, from the future, huge, a link or a FIFO is skipped") {
+  drvaudit::test::TempDir t;
+  const auto share = t / "share";
+  std::filesystem::create_directories(share / "THINKPAD-T14");
+  std::filesystem::create_directories(share / "PC-ATTACKER");
+  const auto good = fixture("laptop-week1.json");
+  drvaudit::test::write_file(share / "THINKPAD-T14" / "week1.json", good);
+  // The attacker's folder holds a report for the laptop: refused, so the laptop's history stays its own.
+  drvaudit::test::write_file(share / "PC-ATTACKER" / "spoof.json", replaced(fixture("laptop-week2.json"), "2026-11-08", "2026-11-09"));
+  drvaudit::test::write_file(share / "THINKPAD-T14" / "future.json", replaced(good, "2026-11-01T03:00:00Z", "2099-01-01T00:00:00Z"));
+  {
+    std::FILE* f = std::fopen((share / "THINKPAD-T14" / "sparse.json").c_str(), "w");
+    REQUIRE(f);
+    REQUIRE(::ftruncate(::fileno(f), std::int64_t{50} << 30) == 0);
+    std::fclose(f);
+  }
+  REQUIRE(::mkfifo((share / "THINKPAD-T14" / "fifo.json").c_str(), 0600) == 0);
+  drvaudit::fleet::FleetStore store(drvaudit::fleet::open_sqlite(t / "fleet.db"));
+  const auto summary = drvaudit::fleet::ingest_folders({&store}, {share});
+  CHECK(summary.added == 1);
+  std::map<std::string, std::string> bad;
+  for (const auto& [path, why] : summary.bad) bad[std::filesystem::path(path).filename().string()] = why;
+  CHECK_THAT(bad["spoof.json"], Catch::Contains("sits in the folder PC-ATTACKER"));
+  CHECK_THAT(bad["future.json"], Catch::Contains("in the future"));
+  CHECK_THAT(bad["sparse.json"], Catch::Contains("--max-report-size"));
+  // A FIFO is not listed as a report file at all, or refused: either way never waited on.
+  CHECK((bad.count("fifo.json") == 0 || bad["fifo.json"].find("not a regular file") != std::string::npos));
+  CHECK(store.connection().query("SELECT count(*) FROM runs").rows[0][0] == drvaudit::fleet::Value{std::int64_t{1}});
+}
+#endif

@@ -184,7 +184,8 @@ def many_reports(share, folder, copies):
         doc = json.loads(f.read_text())
         for c in range(copies):
             doc["machine"] = doc["audit"]["machine"]["hostname"] + f"-c{c}"
-            (folder / f"{c}-{f.name}").write_text(json.dumps(doc))
+            (folder / doc["machine"]).mkdir(exist_ok=True)  # a folder per machine, as on a share
+            (folder / doc["machine"] / f.name).write_text(json.dumps(doc))
             n += 1
     return n
 
@@ -283,8 +284,9 @@ def main():
         check(answers(fleet) == first, "re-ingest: every view answers byte for byte the same")
 
         # A newer run of PC-000, an older copy under another name, a corrupt and a truncated report.
-        extra = tmp / "extra"
-        extra.mkdir()
+        extra_share = tmp / "extra"
+        extra = extra_share / "PC-000"  # the machine's own folder: the share's convention
+        extra.mkdir(parents=True)
         newest = next(r for r in reports if r["machine"] == "PC-000" and r["run"]["recorded_at"].startswith("2026-11-08"))
         newer = json.loads(json.dumps(newest))
         newer["run"]["id"] += 100
@@ -294,7 +296,7 @@ def main():
         (extra / "corrupt.json").write_text(json.dumps(newest).replace('"verdict": "up_to_date"', '"verdict": "fine"', 1))
         text = json.dumps(newest)
         (extra / "truncated.json").write_text(text[: len(text) // 2])
-        p = fleet("ingest", str(extra))
+        p = fleet("ingest", str(extra_share))
         check(ingest_line(p) == (4, 1, 1, 0, 2), f"newer run added, older copy already stored, 2 bad ({p.stdout.strip()})")
         check(str(extra / "corrupt.json") in p.stderr and "not a verdict" in p.stderr,
               "the corrupt report is named with what is wrong")
@@ -308,6 +310,42 @@ def main():
         (extra / "corrupt.json").unlink()
         (extra / "truncated.json").unlink()
         reports.append(newer)
+
+        # A hostile share (issue 24): another machine's folder, a report from 2099, a 50 GB sparse file,
+        # a link to /dev/zero, a FIFO, a 100 MB machine name. Each is named and skipped at once, nothing
+        # of them is stored, and memory stays small.
+        hostile = tmp / "hostile"
+        attacker = hostile / "PC-ATTACKER"
+        attacker.mkdir(parents=True)
+        spoof = json.loads(json.dumps(newer))
+        spoof["run"]["id"] += 1
+        spoof["run"]["recorded_at"] = "2099-01-01T00:00:00Z"
+        (attacker / "victim.json").write_text(json.dumps(spoof))
+        victim_dir = hostile / "PC-000"
+        victim_dir.mkdir()
+        (victim_dir / "future.json").write_text(json.dumps(spoof))
+        with open(victim_dir / "sparse.json", "wb") as f:
+            f.truncate(50 << 30)
+        os.symlink("/dev/zero", victim_dir / "zero.json")
+        os.mkfifo(victim_dir / "fifo.json")
+        huge = json.loads(json.dumps(newer))
+        huge["machine"] = "A" * (100 << 20)
+        (hostile / ("A" * 200)).mkdir()
+        (hostile / ("A" * 200) / "huge-name.json").write_text(json.dumps(huge))
+        started = time.monotonic()
+        p = subprocess.run(["/usr/bin/time", "-f", "maxrss=%M", fleet.exe, "--state-dir", str(fleet.state), "fleet",
+                            "ingest", str(hostile)], capture_output=True, text=True, timeout=120)
+        took = time.monotonic() - started
+        rss = int(re.search(r"maxrss=(\d+)", p.stderr).group(1)) if "maxrss=" in p.stderr else 0
+        check(ingest_line(p) is not None and ingest_line(p)[1] == 0, f"a hostile share: nothing added ({p.stdout.strip()})")
+        said = p.stderr
+        check("sits in the folder PC-ATTACKER" in said, "a report in another machine's folder is refused")
+        check("in the future" in said, "a report dated 2099 is refused")
+        check("53687091200 bytes" in said and "--max-report-size" in said, "a 50 GB sparse report is refused by its size")
+        check("zero.json" not in said or "symbolic link" in said, "a link to /dev/zero is never read")
+        check(took < 60 and rss < 400_000, f"the hostile share took {took:.1f} s and {rss} KiB (no hang, no exhaustion)")
+        machines = {r["machine"]: r for r in rows(fleet.view("machines"))}
+        check(machines["PC-000"]["last_report"] == "2026-11-11T03:00:00Z", "PC-000's current report is still its own")
         everything = answers(fleet)
 
         html = fleet("report", "--format", "html", "--as-of", AS_OF, "-o", str(tmp / "fleet.html"))

@@ -76,6 +76,12 @@ TEST_CASE("extract: zip-slip, absolute paths and links are refused") {
   refused({{"a/../../evil.txt", "x"}}, "climbs out");
   refused({{"/tmp/evil.txt", "x"}}, "absolute path");
   refused({{"C:/evil.txt", "x"}}, "absolute path");
+  // Names Windows reserves for devices, and parts it would strip to another name.
+  refused({{"ok.inf", "x"}, {"NUL.txt", "x"}}, "device");
+  refused({{"sub/AUX.inf", "x"}}, "device");
+  refused({{"CON", "x"}}, "device");
+  refused({{".. /evil.txt", "x"}}, "dot or a space");
+  refused({{".../evil.txt", "x"}}, "dot or a space");
   refused({{"link", "", AE_IFLNK, "/etc/passwd"}}, "is a link");
 }
 

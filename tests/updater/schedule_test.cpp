@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "common/error.hpp"
+#include "common/text.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "updater/journal.hpp"
 #include "updater/runner.hpp"
@@ -122,4 +123,36 @@ TEST_CASE("schedule: a write-file step writes, reads back, and its undo restores
     REQUIRE(runner.rollback(remove_id).state == drvaudit::updater::OperationState::rolled_back);
     CHECK(drvaudit::test::read_file(existing) == old_bytes);
   }
+}
+
+TEST_CASE("schedule: an argument with a control character is refused for every scheduler, never written") {
+  for (const std::string bad : std::vector<std::string>{"/x\n* * * * * root touch /tmp/P #", "/x\rExecStartPre=/bin/sh", std::string("/x\0y", 4),
+                                "/x\ty", "/x\x1b[2J", "/x\xC2\x85y", "/x\xE2\x80\xA8y"}) {
+    auto command = sample_command();
+    command.arguments[5] = bad;
+    CHECK_THROWS_AS(schedule::check_command(command), drvaudit::UsageError);
+    CHECK_THROWS_WITH(schedule::cron_file({0, 3, 0}, command), Catch::Contains("control character"));
+    CHECK_THROWS_WITH(schedule::service_unit(command), Catch::Contains("control character"));
+    CHECK_THROWS_WITH(schedule::task_xml({0, 3, 0}, command, "2026-12-13"), Catch::Contains("control character"));
+    command = sample_command();
+    command.program = "/usr/bin/drv\naudit";
+    CHECK_THROWS_AS(schedule::cron_file({0, 3, 0}, command), drvaudit::UsageError);
+  }
+}
+
+TEST_CASE("schedule: the cron file holds one job line, as cron splits it, whatever the arguments") {
+  auto command = sample_command();
+  command.arguments[5] = "/srv/it's 100% # not a comment; $(touch /tmp/P) `x` * * *";
+  const auto cron = schedule::cron_file({0, 3, 0}, command);
+  // cron's rule: one entry per line; comments, blank lines and VAR=value lines are not jobs.
+  std::size_t jobs = 0;
+  for (const auto line : drvaudit::text::split(cron, '\n')) {
+    const auto trimmed = drvaudit::text::trim(line);
+    if (trimmed.empty() || trimmed.front() == '#') continue;
+    const auto eq = trimmed.find('='), space = trimmed.find(' ');
+    if (eq != std::string_view::npos && (space == std::string_view::npos || eq < space)) continue;
+    ++jobs;
+    CHECK(trimmed.starts_with("0 3 * * 0 root '/usr/bin/drvaudit'"));
+  }
+  CHECK(jobs == 1);
 }

@@ -29,8 +29,7 @@ bool is_device_name(std::string_view part) {
   for (const auto n : kPlain) {
     if (upper == n) return true;
   }
-  if (upper.size() == 4 && (upper.starts_with("COM") || upper.starts_with("LPT")) && upper[3] >= '0' &&
-      upper[3] <= '9')
+  if (upper.size() == 4 && (upper.starts_with("COM") || upper.starts_with("LPT")) && upper[3] >= '0' && upper[3] <= '9')
     return true;
   // COM¹ COM² COM³ (and LPT) are devices too: the superscript digits in UTF-8.
   if (upper.size() == 5 && (upper.starts_with("COM") || upper.starts_with("LPT"))) {
@@ -59,8 +58,9 @@ std::string checked(std::string_view name, std::string_view what) {
     if (part.size() > kMaxPart) refuse(name, what, "has a part longer than " + std::to_string(kMaxPart) + " bytes");
     for (const unsigned char c : part) {
       if (forbidden_char(c))
-        refuse(name, what, c == ':' ? "has a ':' (a drive or an alternate data stream)"
-                                    : "has a character Windows forbids in file names");
+        refuse(name, what,
+               c == ':' ? "has a ':' (a drive or an alternate data stream)"
+                        : "has a character Windows forbids in file names");
     }
     if (part.back() == '.' || part.back() == ' ')
       refuse(name, what, "has a part ending in a dot or a space (Windows strips them, so it names another file)");

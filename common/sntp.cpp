@@ -237,9 +237,7 @@ Measurement query(const std::string& server, std::chrono::milliseconds timeout) 
       m.status = Status::unreachable;
       m.detail = exchange.detail;
       break;
-    case udp::Exchange::Outcome::reply:
-      break;  // m is the accepted reply's measurement
-
+    case udp::Exchange::Outcome::reply: break;  // m is the accepted reply's measurement
   }
   m.server = host + ":" + std::to_string(port);
   return m;

@@ -25,7 +25,8 @@ using Parsed = std::variant<FleetReport, std::string>;
 // A report file read within its bounds and checked against the rules a schema cannot say: the
 // folder it sits in and the time it claims.
 FleetReport read_checked(const std::string& path, const IngestRules& rules) {
-  auto report = read_report(read_bounded_file(path, {rules.max_report_size, std::chrono::seconds(30), "--max-report-size"}));
+  auto report =
+      read_report(read_bounded_file(path, {rules.max_report_size, std::chrono::seconds(30), "--max-report-size"}));
   if (rules.machine_must_match_folder) {
     const auto folder = std::filesystem::u8path(path).parent_path().filename().u8string();
     const std::string name(folder.begin(), folder.end());

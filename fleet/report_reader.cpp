@@ -25,7 +25,8 @@ constexpr std::int64_t kMaxRunId = std::int64_t{1} << 53;
 constexpr std::int64_t kMaxProblemCode = 255;
 constexpr std::size_t kMaxDevices = kMaxReportDevices;
 constexpr std::size_t kMaxChanges = kMaxReportChanges;
-constexpr auto kMaxCount = static_cast<std::int64_t>(kMaxReportDevices);  // Device Manager's codes are 1-57; CM_PROB_* fit a byte
+constexpr auto kMaxCount =
+    static_cast<std::int64_t>(kMaxReportDevices);  // Device Manager's codes are 1-57; CM_PROB_* fit a byte
 
 using simdjson::ondemand::object;
 using simdjson::ondemand::value;

@@ -76,7 +76,8 @@ CachedPackage PackageCache::from_folder(const catalog::Entry& entry, const std::
   std::filesystem::create_directories(home);
   std::error_code ec;
   std::filesystem::rename(partial, files, ec);
-  if (ec && !std::filesystem::is_regular_file(out.inf)) throw Error("cannot store " + files.string() + ": " + ec.message());
+  if (ec && !std::filesystem::is_regular_file(out.inf))
+    throw Error("cannot store " + files.string() + ": " + ec.message());
   out.fetched = true;
   return out;
 }

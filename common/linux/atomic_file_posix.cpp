@@ -44,7 +44,8 @@ void write_file_atomically(const std::filesystem::path& target, std::string_view
     fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0 && errno != EEXIST) break;
   }
-  if (fd < 0) throw Error("cannot write " + target.string() + ": cannot create a file in " + folder.string() + ": " + reason());
+  if (fd < 0)
+    throw Error("cannot write " + target.string() + ": cannot create a file in " + folder.string() + ": " + reason());
   const auto fail = [&](const std::string& why) {
     ::close(fd);
     ::unlink(temp.c_str());

@@ -43,7 +43,8 @@ std::string read_bounded_file(const std::filesystem::path& file, const ReadBound
   std::size_t have = 0;
   for (;;) {
     if (have == out.size()) {
-      if (out.size() > bounds.max_bytes) throw Error(name + " grew beyond " + limit_text(bounds) + " while it was read");
+      if (out.size() > bounds.max_bytes)
+        throw Error(name + " grew beyond " + limit_text(bounds) + " while it was read");
       out.resize(std::min<std::size_t>(out.size() * 2, bounds.max_bytes + 1));
     }
     const auto n = ::read(in.fd, out.data() + have, out.size() - have);

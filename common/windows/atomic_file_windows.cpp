@@ -53,7 +53,8 @@ void write_file_atomically(const std::filesystem::path& target, std::string_view
     DeleteFileW(temp.wstring().c_str());
     throw;
   }
-  if (!MoveFileExW(temp.wstring().c_str(), target.wstring().c_str(), MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
+  if (!MoveFileExW(temp.wstring().c_str(), target.wstring().c_str(),
+                   MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
     const auto why = win::error_message(GetLastError());
     DeleteFileW(temp.wstring().c_str());
     throw Error("cannot write " + target.string() + ": " + why);

@@ -27,13 +27,15 @@ std::string read_bounded_file(const std::filesystem::path& file, const ReadBound
   if ((info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) || GetFileType(in.get()) != FILE_TYPE_DISK)
     throw Error(name + " is not a regular file");
   const std::uint64_t size = (std::uint64_t{info.nFileSizeHigh} << 32) | info.nFileSizeLow;
-  if (size > bounds.max_bytes) throw Error(name + " is " + std::to_string(size) + " bytes, more than " + limit_text(bounds));
+  if (size > bounds.max_bytes)
+    throw Error(name + " is " + std::to_string(size) + " bytes, more than " + limit_text(bounds));
   const auto deadline = std::chrono::steady_clock::now() + bounds.deadline;
   std::string out(static_cast<std::size_t>(size) + 1, '\0');
   std::size_t have = 0;
   for (;;) {
     if (have == out.size()) {
-      if (out.size() > bounds.max_bytes) throw Error(name + " grew beyond " + limit_text(bounds) + " while it was read");
+      if (out.size() > bounds.max_bytes)
+        throw Error(name + " grew beyond " + limit_text(bounds) + " while it was read");
       out.resize(std::min<std::size_t>(out.size() * 2, bounds.max_bytes + 1));
     }
     DWORD got = 0;

@@ -57,7 +57,8 @@ std::optional<Copied> copy_out(const std::filesystem::path& folder, const std::s
     if (last && (is_folder || GetFileType(h.get()) != FILE_TYPE_DISK))
       throw Error(shown + ": " + std::string(parts[i]) + " is not a regular file");
     if (last && info.nNumberOfLinks > 1)
-      throw Error(shown + ": " + std::string(parts[i]) + " has other hard links; a package file must be the folder's own");
+      throw Error(shown + ": " + std::string(parts[i]) +
+                  " has other hard links; a package file must be the folder's own");
     held.push_back(std::move(h));
   }
   HANDLE in = held.back().get();

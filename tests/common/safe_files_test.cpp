@@ -107,7 +107,8 @@ TEST_CASE("atomic writes: a planted link is never followed, replaced or made the
   CHECK(read_file(t / "out.json") == "report");
   // Nothing left behind but the planted links.
   std::size_t entries = 0;
-  for (const auto& e : fs::directory_iterator(t.path())) entries += e.path().filename().string().starts_with(".out.json.tmp") ? 1 : 0;
+  for (const auto& e : fs::directory_iterator(t.path()))
+    entries += e.path().filename().string().starts_with(".out.json.tmp") ? 1 : 0;
   CHECK(entries == 200);
 }
 
@@ -138,9 +139,11 @@ TEST_CASE("bounded reads: sparse giants, /dev/zero, FIFOs and links are refused 
   CHECK_THAT(said, Catch::Contains("53687091200 bytes") && Catch::Contains("--max-report-size"));
   fs::create_symlink("/dev/zero", t / "zero.json");
   CHECK_THAT(error_of([&] { drvaudit::read_bounded_file(t / "zero.json", bounds); }), Catch::Contains("symbolic link"));
-  CHECK_THAT(error_of([&] { drvaudit::read_bounded_file("/dev/zero", bounds); }), Catch::Contains("not a regular file"));
+  CHECK_THAT(error_of([&] { drvaudit::read_bounded_file("/dev/zero", bounds); }),
+             Catch::Contains("not a regular file"));
   REQUIRE(::mkfifo((t / "fifo.json").c_str(), 0600) == 0);
-  CHECK_THAT(error_of([&] { drvaudit::read_bounded_file(t / "fifo.json", bounds); }), Catch::Contains("not a regular file"));
+  CHECK_THAT(error_of([&] { drvaudit::read_bounded_file(t / "fifo.json", bounds); }),
+             Catch::Contains("not a regular file"));
   write_file(t / "ok.json", std::string(1000, 'x'));
   CHECK(drvaudit::read_bounded_file(t / "ok.json", bounds).size() == 1000);
   write_file(t / "big.json", std::string((1 << 20) + 1, 'x'));

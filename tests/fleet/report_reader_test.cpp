@@ -208,12 +208,13 @@ TEST_CASE("run_models text: round trip, and every broken form refused") {
   }
 }
 
-TEST_CASE("fleet report reader: duplicate members, impossible times, out-of-range numbers and giant strings are refused") {
+TEST_CASE(
+    "fleet report reader: duplicate members, impossible times, out-of-range numbers and giant strings are refused") {
   const auto text = fixture("laptop-week1.json");
   CHECK_THROWS_WITH(drvaudit::fleet::read_report(replaced(text, "2026-11-01T03:00:00Z", "2026-13-45T99:99:99Z")),
                     Catch::Contains("valid YYYY-MM-DDTHH:MM:SSZ"));
   CHECK_THROWS_WITH(drvaudit::fleet::read_report(replaced(text, "\"machine\": \"THINKPAD-T14\"",
-                                                           "\"machine\": \"THINKPAD-T14\", \"machine\": \"PC-VICTIM\"")),
+                                                          "\"machine\": \"THINKPAD-T14\", \"machine\": \"PC-VICTIM\"")),
                     Catch::Contains("appears twice"));
   CHECK_THROWS_WITH(drvaudit::fleet::read_report(replaced(text, "\"id\": 1,", "\"id\": 1, \"id\": 2,")),
                     Catch::Contains("appears twice"));
@@ -222,11 +223,11 @@ TEST_CASE("fleet report reader: duplicate members, impossible times, out-of-rang
   CHECK_THROWS_WITH(drvaudit::fleet::read_report(replaced(text, "\"id\": 1,", "\"id\": -5,")),
                     Catch::Contains("out of range"));
   CHECK_THROWS_WITH(drvaudit::fleet::read_report(replaced(text, "\"machine\": \"THINKPAD-T14\"",
-                                                           "\"machine\": \"" + std::string(100'000, 'A') + "\"")),
+                                                          "\"machine\": \"" + std::string(100'000, 'A') + "\"")),
                     Catch::Contains("longer than 255 bytes"));
-  CHECK_THROWS_WITH(drvaudit::fleet::read_report(replaced(text, "\"machine\": \"THINKPAD-T14\"",
-                                                           "\"machine\": \"../PC-VICTIM\"")),
-                    Catch::Contains("slashes"));
+  CHECK_THROWS_WITH(
+      drvaudit::fleet::read_report(replaced(text, "\"machine\": \"THINKPAD-T14\"", "\"machine\": \"../PC-VICTIM\"")),
+      Catch::Contains("slashes"));
 }
 
 #ifndef _WIN32
@@ -238,8 +239,10 @@ TEST_CASE("fleet ingest: a report in another machine's folder, from the future, 
   const auto good = fixture("laptop-week1.json");
   drvaudit::test::write_file(share / "THINKPAD-T14" / "week1.json", good);
   // The attacker's folder holds a report for the laptop: refused, so the laptop's history stays its own.
-  drvaudit::test::write_file(share / "PC-ATTACKER" / "spoof.json", replaced(fixture("laptop-week2.json"), "2026-11-08", "2026-11-09"));
-  drvaudit::test::write_file(share / "THINKPAD-T14" / "future.json", replaced(good, "2026-11-01T03:00:00Z", "2099-01-01T00:00:00Z"));
+  drvaudit::test::write_file(share / "PC-ATTACKER" / "spoof.json",
+                             replaced(fixture("laptop-week2.json"), "2026-11-08", "2026-11-09"));
+  drvaudit::test::write_file(share / "THINKPAD-T14" / "future.json",
+                             replaced(good, "2026-11-01T03:00:00Z", "2099-01-01T00:00:00Z"));
   {
     std::FILE* f = std::fopen((share / "THINKPAD-T14" / "sparse.json").c_str(), "w");
     REQUIRE(f);

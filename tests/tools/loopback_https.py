@@ -37,7 +37,7 @@ class Nginx:
         self.folder = folder
         self.port, self.self_signed_port = free_port(), free_port()
         self.access_log = os.path.join(folder, "access.log")
-        self.bytes_log = os.path.join(folder, "bytes.log")  # method, path, status, body bytes sent, Range
+        self.bytes_log = os.path.join(folder, "bytes.log")  # method, path, status, body bytes sent, Range, "If-Range"
         conf = os.path.join(folder, "nginx.conf")
         user = "user root;" if os.geteuid() == 0 else ""
         temp = " ".join(f"{k}_temp_path {folder}/{k};" for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
@@ -45,7 +45,7 @@ class Nginx:
 worker_processes 1; daemon off; pid {folder}/nginx.pid; error_log {folder}/error.log;
 events {{ worker_connections 64; }}
 http {{
-  log_format bytes '$request_method $uri $status $body_bytes_sent $http_range';
+  log_format bytes '$request_method $uri $status $body_bytes_sent $http_range "$http_if_range"';
   access_log {self.access_log}; access_log {folder}/bytes.log bytes; {temp}
   types {{ application/json json; application/zip zip; application/vnd.ms-cab-compressed cab; text/plain minisig; }}
   {extra}

@@ -78,8 +78,20 @@ class FaultServer(threading.Thread):
                 li = 3
             elif self.mode == "wrong-originate":
                 originate = struct.pack("!Q", ntp_stamp(now - 1000))
+            elif self.mode == "stratum-16":
+                stratum = 16
+            elif self.mode == "stratum-255":
+                stratum = 255
             stamp = struct.pack("!Q", ntp_stamp(now + shift))
-            reply = bytes([li << 6 | vn << 3 | mode, stratum, 6, 0xE9]) + bytes(8) + refid + stamp + originate + stamp + stamp
+            receive = bytes(8) if self.mode == "zero-receive" else stamp
+            reply = bytes([li << 6 | vn << 3 | mode, stratum, 6, 0xE9]) + bytes(8) + refid + stamp + originate + receive + stamp
+            if self.mode == "garbage-first":
+                # A forged or stray datagram first (another request's answer, then noise): the client
+                # must keep waiting for the server's real reply.
+                wrong = struct.pack("!Q", ntp_stamp(now - 5000))
+                self.sock.sendto(reply[:24] + wrong + reply[32:], peer)
+                self.sock.sendto(b"\xff" * 48, peer)
+                time.sleep(0.05)
             if self.mode == "truncated":
                 reply = reply[:31]
             self.sock.sendto(reply, peer)
@@ -146,6 +158,10 @@ def main():
             "truncated": ("unknown", "bad-reply", "31"),
             "wrong-originate": ("unknown", "bad-reply", "originate"),
             "silent": ("unknown", "timeout", "no reply"),
+            "stratum-16": ("unknown", "unsynchronized", "stratum 16"),
+            "stratum-255": ("unknown", "bad-reply", "stratum 255"),
+            "zero-receive": ("unknown", "bad-reply", "receive timestamp"),
+            "garbage-first": ("ok", "ok", ""),
         }
         for mode, (status, sntp_status, words) in expected.items():
             server = FaultServer(mode)

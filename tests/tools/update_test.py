@@ -194,6 +194,47 @@ def local_updates(tmp):
     return state, package
 
 
+def hostile_package(tmp):
+    """A package folder (a USB stick, a driver pack) whose SourceDisksFiles climbs out (issue 24): the
+    old code copied INF_DIR/entry to files.partial/entry before any check, so the attacker's bytes
+    landed wherever the entry climbed to (a root cron file). Both paths below climb to tmp/victim.txt."""
+    state = os.path.join(tmp, "s")  # its package cache's files.partial is 4 folders below tmp
+    usb = os.path.join(tmp, "usb", "a", "b", "c", "d")  # 4 folders below tmp/usb, where the attacker's file is
+    shutil.copytree(os.path.join(FIXTURE, "package"), usb)
+    victim = os.path.join(tmp, "victim.txt")
+    open(victim, "w").write("root's cron file\n")
+    open(os.path.join(tmp, "usb", "victim.txt"), "w").write("* * * * * root touch /tmp/owned\n")
+    inf = os.path.join(usb, "drvaudit-hidmouse.inf")
+    text = open(inf, newline="").read().replace("drvaudit-hidmouse.txt=1",
+                                                 "drvaudit-hidmouse.txt=1\r\n..\\..\\..\\..\\victim.txt=1")
+    open(inf, "w", newline="").write(text)
+    make_catalog(os.path.join(usb, "drvaudit-hidmouse.cat"), inf)
+    check(run(state, "catalog", "index", usb).returncode == 0, "hostile package: indexed")
+    machine = fixture_machine(tmp, "hostile-machine")
+    before = open(os.path.join(machine, "snapshot.json"), "rb").read()
+    for label, args in (("update --root", ["update", "--root", machine, "--all", "--yes", "--allow-unsigned"]),
+                        ("update --stage-dir", ["--snapshot", os.path.join(machine, "snapshot.json"), "update", "--all",
+                                                "--stage-dir", os.path.join(tmp, "hostile-stage")]),
+                        ("update --dry-run", ["update", "--root", machine, "--all", "--dry-run"])):
+        p = run(state, *args)
+        said = p.stdout + p.stderr
+        check(open(victim).read() == "root's cron file\n", f"hostile package, {label}: the file it climbs to is untouched")
+        check(not os.path.exists("/tmp/owned"), f"hostile package, {label}: nothing ran")
+        if label != "update --dry-run":
+            check(p.returncode == 1 and "climbs out" in said, f"hostile package, {label}: refused saying why (exit {p.returncode}: {said[-300:]})")
+    check(open(os.path.join(machine, "snapshot.json"), "rb").read() == before, "hostile package: the machine is unchanged")
+    check(not os.path.exists(os.path.join(tmp, "hostile-stage", "manifest.json")), "hostile package: nothing was staged")
+    # A journal that is a dangling link is an error naming it, never "drvaudit has changed nothing".
+    journal = os.path.join(state, "journal.db")
+    if os.path.exists(journal):
+        os.remove(journal)
+    os.symlink(os.path.join(tmp, "nowhere.db"), journal)
+    listed = run(state, "journal")
+    check(listed.returncode == 1 and "journal.db" in listed.stderr and "changed nothing" not in listed.stdout,
+          "a dangling journal link is an error: exit %d %r" % (listed.returncode, (listed.stdout + listed.stderr)[-200:]))
+    os.remove(journal)
+
+
 def journaled_kill_trials(tmp, state_template):
     """kill -9 at random moments of `update`; then rollback --last or update --resume, alternately."""
     template = fixture_machine(tmp, "kill-template")
@@ -334,6 +375,10 @@ def staging(tmp):
         check(staged.returncode == 0, "staging: exit %d %s" % (staged.returncode, staged.stderr[-300:]))
         log = open(nginx.bytes_log).read().split("--- resume\n")[1]
         resumed = [l.split() for l in log.splitlines() if zip_name in l]
+        etag = [l.split()[5] for l in open(nginx.bytes_log).read().split("--- resume\n")[0].splitlines()
+                if zip_name in l and len(l.split()) > 5]
+        check(len(resumed) == 1 and len(resumed[0]) > 5 and resumed[0][5] != "-" and resumed[0][5].strip('"') != "",
+              "the resumed request sent If-Range with the validator of the cut response: %r" % resumed)
         check(len(resumed) == 1 and resumed[0][2] == "206" and int(resumed[0][3]) == mouse_zip["size"] - had
               and resumed[0][4] == "bytes=%d-" % had,
               "the resumed download asked for bytes=%d- and received only the missing %d bytes: %r"
@@ -367,8 +412,17 @@ def staging(tmp):
         check(driver_of(target, MOUSE)["inf"] == "input.inf", "the refused package was not installed")
         check(driver_of(target, DISPLAY)["inf"].startswith("oem"), "the intact package was installed")
         ok = run(state, "update", "--root", fixture_machine(tmp, "offline-pc-2"), "--from-stage", stage, "--yes",
-                 "--allow-unsigned")
+                 "--allow-unsigned", "--json")
         check(ok.returncode == 0, "--from-stage of the intact stage folder: exit %d" % ok.returncode)
+        import sqlite3
+        db = sqlite3.connect(os.path.join(state, "journal.db"))
+        last = db.execute("SELECT max(id) FROM operations").fetchone()[0]
+        infs = [json.loads(p)["inf"] for (p,) in db.execute(
+            "SELECT params FROM steps WHERE operation_id = ? AND kind = 'install-driver'", (last,))]
+        db.close()
+        check(infs and all(os.path.realpath(i).startswith(os.path.realpath(os.path.join(state, "packages")) + os.sep)
+                               for i in infs),
+              "--from-stage installs from the private package cache, never from the stage folder: %r" % infs)
 
         # A feed whose SHA-256 is wrong: refused, and no cache entry is left behind.
         bad_state = os.path.join(tmp, "state-bad")
@@ -381,6 +435,10 @@ def staging(tmp):
         run(bad_state, "catalog", "sync")
         refused = run(bad_state, "--snapshot", snapshot, "update", "--all", "--stage-dir", os.path.join(tmp, "stage-bad"))
         check(refused.returncode == 1 and "SHA-256" in refused.stderr + refused.stdout, "a wrong SHA-256 is refused")
+        only = run(bad_state, "--snapshot", snapshot, "update", MOUSE, "--stage-dir", os.path.join(tmp, "stage-bad-only"))
+        check(only.returncode == 1 and "cannot write" not in only.stderr and "every package was refused" in only.stderr
+              and "SHA-256" in only.stderr,
+              "every package refused: the message says so and why, not 'cannot write manifest.json': %r" % only.stderr[-300:])
         check(not os.path.exists(os.path.join(bad_state, "packages", "0" * 64, "package.zip")) and
               not os.path.exists(os.path.join(bad_state, "packages", "0" * 64, "package.zip.part")),
               "a refused download leaves no cache entry")
@@ -458,6 +516,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="drvaudit-update-")
     try:
         state, _ = local_updates(tmp)
+        hostile_package(tmp)
         journaled_kill_trials(tmp, state)
         staging(tmp)
     except Exception as e:  # a crash of the harness is a failure too

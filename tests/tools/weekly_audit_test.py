@@ -244,6 +244,35 @@ def systemd_and_cron(drvaudit, tmp):
           "with run/systemd/system under the root, systemd is the scheduler")
     run(drvaudit, state, "schedule", "remove", "--root", str(root), "--via", "cron", "--yes", expect=0)
     check(not cron.exists(), "remove --via cron deletes the cron file")
+    # Injection (issue 24): a report folder with a newline would be a second cron line, a CR would end
+    # the unit's ExecStart line. Refused for both, with nothing written.
+    for via, bad in (("cron", "/x\n* * * * * root touch /tmp/P #"), ("systemd", "/x\rExecStartPre=/bin/touch /tmp/P"),
+                     ("cron", "/x\ty")):
+        planted = tmp / f"root-{via}-injection"
+        p = run(drvaudit, state, "schedule", "install", "--weekly", "SUN", "03:00", "--root", str(planted), "--via", via,
+                "--report-dir", bad, "--yes")
+        check(p.returncode == 2 and "control character" in p.stderr and not (planted / "etc").exists(),
+              f"{via}: a report folder with a control character is refused and nothing is written ({p.stderr.strip()[-200:]})")
+    # umask 000: a job that runs as root stays writable by root alone.
+    open_root = tmp / "root-umask"
+    old_umask = os.umask(0)
+    try:
+        run(drvaudit, state, "schedule", "install", "--weekly", "SUN", "03:00", "--root", str(open_root), "--via", "cron",
+            "--report-dir", str(tmp / "umask reports"), "--yes", expect=0)
+        run(drvaudit, state, "schedule", "install", "--weekly", "SUN", "03:00", "--root", str(open_root), "--via",
+            "systemd", "--yes", expect=0)
+        reports = tmp / "umask-report-run"
+        run(drvaudit, tmp / "state-umask", "--snapshot", str(SAMPLE),
+            "schedule", "run", "--report-dir", str(reports), "--formats", "json,csv", expect=(0, 10))
+    finally:
+        os.umask(old_umask)
+    modes = {str(f.relative_to(tmp)): oct(f.stat().st_mode & 0o777) for f in [*open_root.rglob("*"), *reports.rglob("*")]
+             if f.is_file() or f.is_dir()}
+    check(all((m == "0o644") if (open_root / "etc") in Path(tmp / k).parents and Path(tmp / k).is_file() else True
+              for k, m in modes.items()) and modes, f"under umask 000 the unit and cron files are 0644 ({modes})")
+    check(all(m == "0o755" for k, m in modes.items() if Path(tmp / k).is_dir()), f"folders are 0755 ({modes})")
+    check(all(m == "0o640" for k, m in modes.items() if Path(tmp / k).is_file() and reports in Path(tmp / k).parents),
+          f"reports are 0640 ({modes})")
     p = run(drvaudit, state, "schedule", "install", "--weekly", "SUN", "25:00", "--root", str(root), "--yes")
     check(p.returncode == 2 and "HH:MM" in p.stderr, "a wrong time is a usage error that shows the form")
     p = run(drvaudit, state, "schedule", "install", "--weekly", "SUN", "03:00", "--user", "--via", "cron", "--root",

@@ -12,7 +12,9 @@ the Linux side with reg.exe (never with drvaudit's own reading of the registry):
   INF and audit says up_to_date; rollback --last puts input.inf/device_section back;
 - kill -9 at a random moment after the journal says a step started, until 10 runs were killed
   mid-operation: afterwards update refuses new work (exit 5) while an operation is unfinished, and
-  rollback --last always brings back input.inf.
+  rollback --last always brings back input.inf;
+- a hostile package folder whose SourceDisksFiles climbs into C:\\windows\\system32 is refused, and
+  nothing is created there.
 
 usage: wine_update_test.py DRVAUDIT_EXE
 """
@@ -127,6 +129,29 @@ def main():
 
         interrupted = wine.kill_trials((*args, "--no-restore-point"), after_kill)
         check(interrupted >= 10, "%d trials were killed between a step's start and its result (10 wanted)" % interrupted)
+
+        # A hostile package folder (issue 24): a SourceDisksFiles entry that climbs from the package
+        # cache's files.partial (C:\drvaudit-state\packages\SHA\files.partial, 4 folders below C:) into
+        # C:\windows\system32. The old code copied INF_DIR\entry to files.partial\entry before any check.
+        usb = wine.drive_c("usb", "a", "b", "c", "d")  # 4 below C:\usb, where the attacker's file is
+        shutil.copytree(FIXTURE, usb)
+        climb = "..\\" * 4 + "windows\\system32\\drvaudit-planted.dll"
+        inf = os.path.join(usb, "drvaudit-hidmouse.inf")
+        text = open(inf, newline="").read().replace("DriverVer=11/20/2026,10.1.0.7", "DriverVer=11/25/2026,10.1.0.9")
+        open(inf, "w", newline="").write(text.replace("drvaudit-hidmouse.txt=1", "drvaudit-hidmouse.txt=1\r\n" + climb + "=1"))
+        planted_source = wine.drive_c("usb", "windows", "system32")
+        os.makedirs(planted_source)
+        open(os.path.join(planted_source, "drvaudit-planted.dll"), "wb").write(b"MZ attacker's bytes")
+        subprocess.run([sys.executable, os.path.join(HERE, "make_catalog.py"), os.path.join(usb, "drvaudit-hidmouse.cat"), inf,
+                        "--signer", "drvaudit Test Signer"], check=True, capture_output=True, timeout=60)
+        check(drvaudit("catalog", "index", "C:\\usb").returncode == 0, "the hostile package is indexed")
+        planted = wine.drive_c("windows", "system32", "drvaudit-planted.dll")
+        hostile = drvaudit(*args, "--no-restore-point")
+        said = hostile.stdout + hostile.stderr
+        check(hostile.returncode == 1 and b"climbs out" in said,
+              "the hostile package is refused, saying why: exit %d %r" % (hostile.returncode, said[-300:]))
+        check(not os.path.exists(planted), "nothing was created in C:\\windows\\system32")
+        check(driver_key() == original, "the mouse keeps input.inf: %r" % (driver_key(),))
     except Exception as e:  # a crash of the harness is a failure, reported like the others
         c.crashed(e)
     finally:

@@ -64,7 +64,8 @@ TEST_CASE("package cache: a SourceDisksFiles entry that climbs out refuses the p
   // No file of the package anywhere in the cache.
   std::size_t files = 0;
   if (fs::exists(t / "state" / "packages"))
-    for (const auto& e : fs::recursive_directory_iterator(t / "state" / "packages")) files += e.is_regular_file() ? 1 : 0;
+    for (const auto& e : fs::recursive_directory_iterator(t / "state" / "packages"))
+      files += e.is_regular_file() ? 1 : 0;
   CHECK(files == 0);
   for (const auto& name : {std::string("C:\\windows\\system32\\drvaudit-planted.dll=1"), std::string("NUL.txt=1"),
                            std::string("\\\\srv\\share\\x.dll=1")}) {
@@ -99,7 +100,8 @@ TEST_CASE("package cache: a folder package is copied whole, by the digest of the
   CHECK(read_file(got.folder / "x.sys") == "driver");
   CHECK_FALSE(cache.fetch(entry_for(t / "pkg" / "good.inf"), "amd64", std::nullopt).fetched);  // cached
   std::size_t incoming = 0;
-  for (const auto& e : fs::directory_iterator(t / "packages")) incoming += e.path().filename().string().starts_with("incoming") ? 1 : 0;
+  for (const auto& e : fs::directory_iterator(t / "packages"))
+    incoming += e.path().filename().string().starts_with("incoming") ? 1 : 0;
   CHECK(incoming == 0);
 }
 

@@ -126,8 +126,9 @@ TEST_CASE("schedule: a write-file step writes, reads back, and its undo restores
 }
 
 TEST_CASE("schedule: an argument with a control character is refused for every scheduler, never written") {
-  for (const std::string bad : std::vector<std::string>{"/x\n* * * * * root touch /tmp/P #", "/x\rExecStartPre=/bin/sh", std::string("/x\0y", 4),
-                                "/x\ty", "/x\x1b[2J", "/x\xC2\x85y", "/x\xE2\x80\xA8y"}) {
+  for (const std::string& bad :
+       std::vector<std::string>{"/x\n* * * * * root touch /tmp/P #", "/x\rExecStartPre=/bin/sh",
+                                std::string("/x\0y", 4), "/x\ty", "/x\x1b[2J", "/x\xC2\x85y", "/x\xE2\x80\xA8y"}) {
     auto command = sample_command();
     command.arguments[5] = bad;
     CHECK_THROWS_AS(schedule::check_command(command), drvaudit::UsageError);

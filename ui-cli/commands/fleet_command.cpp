@@ -70,9 +70,8 @@ ExitCode run_ingest(const GlobalOptions& globals, const FleetOptions& o) {
   if (store.connection().dialect() == fleet::Dialect::postgresql)
     stores.push_back(&second.emplace(open_store(context, o)));
   ProgressBar bar("ingesting", "reports");
-  const auto summary =
-      fleet::ingest_folders(stores, o.folders, [&](std::size_t done, std::size_t total) { bar.update(done, total); },
-                            {o.max_report_size});
+  const auto summary = fleet::ingest_folders(
+      stores, o.folders, [&](std::size_t done, std::size_t total) { bar.update(done, total); }, {o.max_report_size});
   bar.finish();
   for (const auto& [path, what] : summary.bad) spdlog::warn("skipped {}: {}", path, what);
   std::printf("%zu report files in %s: %zu added, %zu already stored, %zu unchanged since the last ingest, %zu bad\n",
@@ -156,8 +155,9 @@ void add_fleet(CLI::App& app, const GlobalOptions& globals, ExitCode& exit_code)
       ->required();
   add_db(*ingest, *i);
   ingest->add_flag("--strict", i->strict, "Exit 1 when a file was bad (it is skipped either way)");
-  ingest->add_option("--max-report-size", i->max_report_size,
-                     "Refuse a report file larger than this many bytes (default 67108864, 64 MiB)")
+  ingest
+      ->add_option("--max-report-size", i->max_report_size,
+                   "Refuse a report file larger than this many bytes (default 67108864, 64 MiB)")
       ->type_name("BYTES")
       ->check(CLI::Range(std::uint64_t{1024}, std::uint64_t{1} << 32));
   ingest->callback([&globals, &exit_code, i] { exit_code = run_ingest(globals, *i); });

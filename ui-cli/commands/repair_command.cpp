@@ -95,8 +95,7 @@ ExitCode run_windows_update(const GlobalOptions& globals, const RepairOptions& o
                            " (`drvaudit repair diagnose` checks the clock here)");
   AppContext context(globals);
   // An interrupted operation is finished or undone first: a new repair would journal over it.
-  if (!o.dry_run && journal_present(context))
-    refuse_unfinished(updater::Journal(journal_file(context)));
+  if (!o.dry_run && journal_present(context)) refuse_unfinished(updater::Journal(journal_file(context)));
   auto names = o.steps;
   std::optional<repair::Diagnosis> diagnosis;
   const auto checks = diagnose_options(o.ntp_server, 3, false);
@@ -161,8 +160,7 @@ ExitCode run_undo(const GlobalOptions& globals, const UndoOptions& o) {
   AppContext context(globals);
   auto system = repair::open_repair_system();
   if (!system->is_windows()) throw UnsupportedError("repair undo undoes Windows repairs: this is " + system->name());
-  if (!journal_present(context))
-    throw Error("no repair in the journal: there is nothing to undo");
+  if (!journal_present(context)) throw Error("no repair in the journal: there is nothing to undo");
   std::unique_ptr<LockFile> lock;
   if (!o.dry_run) {
     require_administrator(std::nullopt, "repair undo", "Windows Update's services, folders and settings");

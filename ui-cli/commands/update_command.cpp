@@ -203,7 +203,8 @@ ExitCode run_update(const GlobalOptions& globals, const UpdateOptions& options) 
     confirm("Install " + std::to_string(manifest.packages.size()) + " staged package(s) on " + system->name() + "?",
             options.yes);
     const auto prep = prepare_options(context, target, options.allow_unsigned);
-    for (const auto& s : manifest.packages) packages.push_back(updater::prepare_staged(cache, *options.from_stage, s, prep));
+    for (const auto& s : manifest.packages)
+      packages.push_back(updater::prepare_staged(cache, *options.from_stage, s, prep));
   } else {
     const auto audit = audit_for_update(context, globals, options);
     plan = updater::make_plan(audit, {options.devices, options.all, options.include_better_match});

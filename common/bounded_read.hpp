@@ -19,6 +19,12 @@ struct ReadBounds {
   const char* limit_option = nullptr;  // named in the message: "--max-report-size"
 };
 
+// "the 67108864-byte limit (--max-report-size)", for the messages of both platforms.
+inline std::string limit_text(const ReadBounds& b) {
+  return "the " + std::to_string(b.max_bytes) + "-byte limit" +
+         (b.limit_option ? std::string(" (") + b.limit_option + ")" : std::string());
+}
+
 // Throws drvaudit::Error naming the file and the rule it breaks.
 std::string read_bounded_file(const std::filesystem::path& file, const ReadBounds& bounds);
 

@@ -17,11 +17,6 @@ struct Fd {
     if (fd >= 0) ::close(fd);
   }
 };
-
-std::string limit_text(const ReadBounds& b) {
-  return "the " + std::to_string(b.max_bytes) + "-byte limit" +
-         (b.limit_option ? std::string(" (") + b.limit_option + ")" : std::string());
-}
 }  // namespace
 
 std::string read_bounded_file(const std::filesystem::path& file, const ReadBounds& bounds) {

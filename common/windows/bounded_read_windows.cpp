@@ -7,13 +7,6 @@
 
 namespace drvaudit {
 
-namespace {
-std::string limit_text(const ReadBounds& b) {
-  return "the " + std::to_string(b.max_bytes) + "-byte limit" +
-         (b.limit_option ? std::string(" (") + b.limit_option + ")" : std::string());
-}
-}  // namespace
-
 std::string read_bounded_file(const std::filesystem::path& file, const ReadBounds& bounds) {
   const std::string name = file.string();
   auto in = win::owned_file(CreateFileW(file.wstring().c_str(), GENERIC_READ, FILE_SHARE_READ, nullptr, OPEN_EXISTING,

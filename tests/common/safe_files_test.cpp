@@ -10,6 +10,7 @@
 #include "common/error.hpp"
 #include "common/hash.hpp"
 #include "common/package_file.hpp"
+#include "tests/support/error_text.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #ifndef _WIN32
@@ -20,20 +21,12 @@
 // Files read from folders other users fill and written to folders other users can see: links are
 // never followed, special files never read, sizes bounded, modes explicit whatever the umask.
 namespace fs = std::filesystem;
+using drvaudit::test::error_of;
 using drvaudit::test::read_file;
 using drvaudit::test::TempDir;
 using drvaudit::test::write_file;
 
 namespace {
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const drvaudit::Error& e) {
-    return e.what();
-  }
-  return "no error";
-}
-
 #ifndef _WIN32
 unsigned mode_of(const fs::path& p) {
   struct stat st {};

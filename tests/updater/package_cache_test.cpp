@@ -6,6 +6,7 @@
 #include "catalog/catalog_store.hpp"
 #include "common/error.hpp"
 #include "common/hash.hpp"
+#include "tests/support/error_text.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "updater/package_cache.hpp"
 #include "updater/package_check.hpp"
@@ -15,6 +16,7 @@
 // package before a byte is copied anywhere, links in the folder are not followed, and a staged
 // package is installed from the cache's verified copy, never from the stage folder.
 namespace fs = std::filesystem;
+using drvaudit::test::error_of;
 using drvaudit::test::read_file;
 using drvaudit::test::TempDir;
 using drvaudit::test::write_file;
@@ -37,14 +39,6 @@ drvaudit::catalog::Entry entry_for(const fs::path& inf) {
   return e;
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const drvaudit::Error& e) {
-    return e.what();
-  }
-  return "no error";
-}
 }  // namespace
 
 TEST_CASE("package cache: a SourceDisksFiles entry that climbs out refuses the package, nothing is written") {

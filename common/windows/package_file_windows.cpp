@@ -37,9 +37,18 @@ std::optional<Copied> copy_out(const std::filesystem::path& folder, const std::s
   }
   held.push_back(std::move(root));
   const auto parts = text::split(clean, '/');
+  std::string spelled;
   for (std::size_t i = 0; i < parts.size(); ++i) {
     const bool last = i + 1 == parts.size();
     at += L"\\" + win::widen(parts[i]);
+    // The name as the folder spells it (Windows matches it case-insensitively).
+    WIN32_FIND_DATAW found{};
+    if (HANDLE f = FindFirstFileW(at.c_str(), &found); f != INVALID_HANDLE_VALUE) {
+      FindClose(f);
+      spelled += (spelled.empty() ? "" : "/") + win::narrow(found.cFileName);
+    } else {
+      spelled += (spelled.empty() ? "" : "/") + std::string(parts[i]);
+    }
     auto h = open_part(at, !last);
     if (!h) {
       const auto code = GetLastError();
@@ -69,7 +78,7 @@ std::optional<Copied> copy_out(const std::filesystem::path& folder, const std::s
                                          FILE_ATTRIBUTE_NORMAL | FILE_FLAG_OPEN_REPARSE_POINT, nullptr));
   if (!out) throw Error("cannot create " + to.string() + ": " + win::error_message(GetLastError()));
   hash::Sha256 sha;
-  Copied copied{clean, 0, {}};
+  Copied copied{spelled, 0, {}};
   std::vector<char> buffer(1 << 16);
   for (;;) {
     DWORD got = 0;

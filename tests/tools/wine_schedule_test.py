@@ -97,7 +97,13 @@ def main():
         check(code == 0 and os.path.getsize(os.path.join(prefix, "drive_c", "audit.html")) > 1000,
               "export --html writes the report (%d %s)" % (code, err.strip()))
         # The fleet on Windows: SQLite; PostgreSQL is not in this build.
-        code, out, err = drvaudit("fleet", "ingest", "C:\\reports")
+        # A share has one folder per machine, named as the machine (fleet ingest refuses a report in
+        # another machine's folder): the two reports copied there, as each machine's task would write them.
+        for name in [f for f in written if f.endswith(".json")] + [f for f in os.listdir(reports) if f.endswith(".json")]:
+            machine = json.load(open(os.path.join(reports, name), encoding="utf-8"))["machine"]
+            os.makedirs(os.path.join(prefix, "drive_c", "fleet", machine), exist_ok=True)
+            shutil.copy(os.path.join(reports, name), os.path.join(prefix, "drive_c", "fleet", machine, name))
+        code, out, err = drvaudit("fleet", "ingest", "C:\\fleet")
         check(code == 0 and "2 added" in out, "fleet ingest of the two reports (%d %s %s)" % (code, out.strip(), err.strip()))
         code, out, err = drvaudit("fleet", "machines", "--json")
         rows = json.loads(out)["rows"] if code == 0 else []

@@ -58,6 +58,12 @@ class DriverSystem {
   virtual std::vector<std::string> devices_using(const std::string& inf) = 0;
   // Removes an added INF from the store (SetupUninstallOEMInfW); false with why when it could not.
   virtual bool remove_added_inf(const std::string& inf, std::string& why) = 0;
+  // Takes a device that had no driver back to none: uninstalls the package `store_inf` the install
+  // added (DiUninstallDriverW: its devices move to the next-best driver or to none, then it leaves
+  // the store). False with why when this system cannot (the caller reads the device back either way).
+  virtual bool can_remove_driver(std::string& why) = 0;
+  virtual bool remove_driver(const std::string& instance_id, const std::string& store_inf, std::uint32_t problem_before,
+                             std::string& evidence) = 0;
 
   // System Restore (SRSetRestorePointW): begin a DEVICE_DRIVER_INSTALL point, end it (or cancel it).
   virtual RestorePointResult begin_restore_point(const std::string& description) = 0;

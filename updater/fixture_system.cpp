@@ -129,6 +129,35 @@ class FixtureSystem : public DriverSystem {
     return ids;
   }
 
+  bool can_remove_driver(std::string&) override { return true; }
+
+  // As DiUninstallDriverW: the device goes back to no driver (and the problem it had then), and the
+  // package leaves the store when no other device uses it.
+  bool remove_driver(const std::string& instance_id, const std::string& store_inf, std::uint32_t problem_before,
+                     std::string& evidence) override {
+    auto inv = snapshot::load(snapshot_file());
+    bool found = false, others = false;
+    for (auto& d : inv.devices) {
+      if (!d.driver || !text::iequals(d.driver->inf, store_inf)) continue;
+      if (d.instance_id != instance_id) {
+        others = true;
+        continue;
+      }
+      d.driver.reset();
+      d.problem_code = problem_before;
+      found = true;
+    }
+    if (!found) {
+      evidence = "no device " + instance_id + " uses " + store_inf;
+      return false;
+    }
+    snapshot::save(snapshot_file(), inv);
+    std::error_code ec;
+    if (!others && store_inf.starts_with("oem")) std::filesystem::remove(inf_folder() / store_inf, ec);
+    evidence = store_inf + " uninstalled from the device" + (others ? " (other devices keep it)" : " and the store");
+    return true;
+  }
+
   bool remove_added_inf(const std::string& inf, std::string& why) override {
     std::error_code ec;
     if (!std::filesystem::remove(inf_folder() / inf, ec)) {

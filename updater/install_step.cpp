@@ -83,10 +83,20 @@ class InstallDriver : public Step {
     auto now = system_.binding(id);
     if (!now) return Outcome::failed("the device " + id + " is gone");
     std::string evidence;
+    if (!same_driver(*now, prev) && prev.inf.empty()) {
+      // The device had no driver: the package the install added is uninstalled from it, and the
+      // device is read back as having none (and the problem code it had then).
+      std::string said;
+      const auto added = params_.value("installed", nlohmann::json::object()).value("inf", now->inf);
+      system_.remove_driver(id, added, prev.problem, said);
+      now = system_.binding(id);
+      if (!now || !now->inf.empty())
+        return Outcome::failed("the device had no driver before; uninstalling " + added + " (" + said + ") left " +
+                               (now ? binding_text(*now) : std::string("no device")) +
+                               " (uninstall it from Device Manager, with \"Delete the driver software\", to go back)");
+      return {StepState::undone, "driver removed: the device has no driver again (" + said + ")", false, false};
+    }
     if (!same_driver(*now, prev)) {
-      if (prev.inf.empty())
-        return Outcome::failed("the device had no driver before; drvaudit cannot install \"no driver\" (uninstall " +
-                               now->inf + " from Device Manager to go back)");
       const auto old_inf = system_.inf_folder() / prev.inf;
       std::string match = params_.value("previous_matching_id", "");
       if (match.empty()) match = params_.value("hardware_id", "");
@@ -157,8 +167,20 @@ PlannedStep plan_install(DriverSystem& system, const InstallRequest& r) {
                         {"previous", binding_json(r.previous)},
                         {"previous_matching_id", r.previous_matching_id},
                         {"added_before", system.store_infs()}};
+  // A device without a driver is taken back to none by uninstalling what the install adds: where the
+  // system cannot, the step cannot be undone, and the plan says so before anything runs.
+  std::string why;
+  if (r.previous.inf.empty() && !system.can_remove_driver(why)) params["irreversible"] = why;
+  // Undo reinstalls the driver the device has now from the INF folder: without it there, it cannot.
+  std::error_code ec;
+  if (!r.previous.inf.empty() && !std::filesystem::is_regular_file(system.inf_folder() / r.previous.inf, ec)) {
+    why = "its driver now, " + r.previous.inf + ", is not in " + system.inf_folder().string() + " to be reinstalled";
+    params["irreversible"] = why;
+  }
   InstallDriver step(system, params);
-  return {kInstallDriver, step.describe(), params};
+  auto description = step.describe();
+  if (params.contains("irreversible")) description += " [cannot be undone here: " + why + "]";
+  return {kInstallDriver, description, params};
 }
 
 std::unique_ptr<Step> make_install(DriverSystem& system, const nlohmann::json& params) {

@@ -53,6 +53,22 @@ class BeginRestorePoint : public Step {
                          " begun; SystemRestorePointCreationFrequency back to " + frequency_text(before));
   }
 
+  bool guards_later_steps() const override { return true; }
+  // A later step stays in effect: the point is ended (not cancelled), so System Restore can take the
+  // machine back to before the operation.
+  Outcome keep() override {
+    const auto before = frequency_from(params_["frequency_before"]);
+    if (system_.restore_frequency() != before) system_.set_restore_frequency(before);
+    if (!params_.contains("sequence")) return Outcome::done("no restore point was made");
+    const auto seq = params_["sequence"].get<std::int64_t>();
+    if (ended_ || params_.value("ended", false)) return Outcome::done("restore point " + std::to_string(seq) + " kept");
+    const auto result = system_.end_restore_point(seq, false);
+    if (result.status != RestorePointResult::Status::created)
+      return Outcome::failed("ending restore point " + std::to_string(seq) + ": " + result.message);
+    params_["ended"] = true;
+    return Outcome::done("restore point " + std::to_string(seq) + " ended and kept");
+  }
+
   Outcome undo() override {
     const auto before = frequency_from(params_["frequency_before"]);
     if (system_.restore_frequency() != before) system_.set_restore_frequency(before);

@@ -1,6 +1,7 @@
 #include "updater/runner.hpp"
 
 #include "common/error.hpp"
+#include "common/text.hpp"
 
 namespace drvaudit::updater {
 
@@ -70,10 +71,22 @@ RunResult Runner::run(std::int64_t operation) {
 
 bool Runner::undo_all(OperationRecord& op, std::string& message) {
   journal_.set_state(op.id, OperationState::rolling_back);
+  // Every step that can be undone is, newest first, whatever failed before it: one step that stays
+  // in effect must not strand the others on the new state. Those that stay are named, with why.
+  std::vector<std::string> still;
   for (auto it = op.steps.rbegin(); it != op.steps.rend(); ++it) {
     auto& record = *it;
     if (!may_have_changed(record.state)) continue;
     auto step = make(factory_, record, op.steps);
+    if (step->guards_later_steps() && !still.empty()) {
+      const auto kept = step->keep();
+      const std::string evidence = "kept as the way back while a later step is still in effect: " + kept.evidence;
+      journal_.mark(record.id, record.state, record.evidence.empty() ? evidence : record.evidence + "; " + evidence,
+                    false, step->params());
+      record.params = step->params();
+      if (on_step) on_step(record, kept);
+      continue;
+    }
     if (before_step) before_step(record);
     const auto outcome = step->undo();
     const std::string evidence =
@@ -83,14 +96,17 @@ bool Runner::undo_all(OperationRecord& op, std::string& message) {
     journal_.mark(record.id, state, record.evidence.empty() ? evidence : record.evidence + "; " + evidence, false,
                   step->params());
     record.state = state;
+    record.params = step->params();
     if (on_step) on_step(record, outcome);
-    if (outcome.state != StepState::undone) {
-      message =
-          "undoing step " + std::to_string(record.seq) + " (" + record.description + ") failed: " + outcome.evidence;
-      return false;
-    }
+    if (outcome.state != StepState::undone)
+      still.push_back("step " + std::to_string(record.seq) + " (" + record.description + "): " + outcome.evidence);
   }
-  return true;
+  if (still.empty()) return true;
+  message = "partly rolled back: " + std::to_string(still.size()) + (still.size() == 1 ? " step is" : " steps are") +
+            " still in effect: " + text::join(still, "; ") + "; every other step was undone. What to do: fix what " +
+            "the undo names, then run `drvaudit rollback " + std::to_string(op.id) +
+            "` again (it retries only the steps still in effect)";
+  return false;
 }
 
 RunResult Runner::rollback(std::int64_t operation) {

@@ -28,7 +28,8 @@ class Runner {
   // Runs the operation's pending steps (and re-checks a step a crash left started). Stops at the
   // first failure and rolls back what ran.
   RunResult run(std::int64_t operation);
-  // Undoes every step that may have changed something, newest first.
+  // Undoes every step that may have changed something, newest first; run again after a partial
+  // rollback, it retries only the steps still in effect (the others are undone already).
   RunResult rollback(std::int64_t operation);
 
   // Called after each step has finished (or been undone), for the user's progress lines.
@@ -37,7 +38,8 @@ class Runner {
   std::function<void(const StepRecord& step)> before_step;
 
  private:
-  // Returns false when an undo failed: the system is then as the journal's evidence says.
+  // Undoes every step it can, newest first, never stopping at a failed undo; false when one or more
+  // stay in effect (message names each and why). The journal then says exactly what is in effect.
   bool undo_all(OperationRecord& op, std::string& message);
   Journal& journal_;
   StepFactory factory_;

@@ -111,7 +111,7 @@ std::vector<StagedFile> stage_files(const std::filesystem::path& from, const std
   std::random_device random;
   for (const auto& f : files) {
     const auto target = inside(to, f);
-    std::filesystem::create_directories(target.parent_path());
+    make_folders(target.parent_path(), kModeFolder);
     // Written to a new file of its own (never through a link planted in a shared stage folder), then renamed.
     const auto partial =
         target.parent_path() / ("." + target.filename().string() + ".partial" + std::to_string(random()));

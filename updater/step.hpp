@@ -44,6 +44,10 @@ class Step {
   // Puts the previous state back and reads it back: undone, or failed with what was seen. Safe to
   // call when apply never ran or ran halfway (a crash): it checks before it changes anything.
   virtual Outcome undo() = 0;
+  // A step that is the way back for the steps after it (a System Restore point): while a later step
+  // stays in effect (its undo failed), it is not undone but kept, so that the way back is there.
+  virtual bool guards_later_steps() const { return false; }
+  virtual Outcome keep() { return Outcome::done("kept"); }
 };
 
 // Rebuilds a step from its journal row (kind and params), for resume and rollback in a new process.

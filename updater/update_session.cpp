@@ -86,7 +86,7 @@ PreparedPackage prepare_staged(PackageCache& cache, const std::filesystem::path&
 }
 
 std::vector<PlannedStep> build_steps(DriverSystem& system, const std::vector<PreparedPackage>& packages,
-                                     bool restore_point) {
+                                     bool restore_point, bool allow_irreversible) {
   std::vector<PlannedStep> steps;
   std::size_t ready = 0;
   for (const auto& p : packages) ready += p.ready ? 1 : 0;
@@ -108,7 +108,12 @@ std::vector<PlannedStep> build_steps(DriverSystem& system, const std::vector<Pre
     r.allowed_unsigned = p.allowed_unsigned;
     r.previous = *now;
     r.previous_matching_id = now->matching_id;
-    steps.push_back(plan_install(system, r));
+    auto step = plan_install(system, r);
+    if (step.params.contains("irreversible") && !allow_irreversible)
+      throw UsageError("installing a driver on " + p.instance_id + ", which has none now, cannot be undone here (" +
+                       step.params["irreversible"].get<std::string>() +
+                       "): nothing was changed; --allow-irreversible installs it all the same");
+    steps.push_back(std::move(step));
   }
   if (restore_point) steps.push_back(plan_end_restore_point());
   return steps;

@@ -50,8 +50,10 @@ PreparedPackage prepare_staged(PackageCache& cache, const std::filesystem::path&
 
 // The steps for the packages that are ready: a restore point around the installs unless none is
 // wanted. Reads each device's current driver from the system (what undo will put back).
+// A step that cannot be undone on this system (a driver for a device that has none, where the
+// system cannot take it back to none) is refused (UsageError) unless allow_irreversible.
 std::vector<PlannedStep> build_steps(DriverSystem& system, const std::vector<PreparedPackage>& packages,
-                                     bool restore_point);
+                                     bool restore_point, bool allow_irreversible = false);
 
 // Stages the ready packages into DIR and writes its manifest.
 StageManifest stage_packages(const std::filesystem::path& dir, const MachineInfo& machine,

@@ -235,6 +235,64 @@ def hostile_package(tmp):
     os.remove(journal)
 
 
+def missing_driver_rollback(tmp):
+    """Issue 25: an update of a device that had no driver and of one whose old INF is gone, then
+    rollback: the device goes back to no driver (and its Code 28), an undo that fails leaves the
+    others undone and says "partly rolled back", and rollback again finishes the job."""
+    state = os.path.join(tmp, "state-missing")
+    mouse = os.path.join(tmp, "missing-mouse-package")
+    shutil.copytree(os.path.join(FIXTURE, "package"), mouse)
+    make_catalog(os.path.join(mouse, "drvaudit-hidmouse.cat"), os.path.join(mouse, "drvaudit-hidmouse.inf"))
+    display_package(os.path.join(tmp, "missing-display-package"))
+    for folder in (mouse, os.path.join(tmp, "missing-display-package")):
+        check(run(state, "catalog", "index", folder).returncode == 0, "index %s" % os.path.basename(folder))
+    machine = fixture_machine(tmp, "missing-machine")
+    display_inf = open(os.path.join(machine, "inf", "display.inf"), "rb").read()
+    os.remove(os.path.join(machine, "inf", "display.inf"))  # gone, as a cleaned-up INF folder may have it
+    snap_file = os.path.join(machine, "snapshot.json")
+    snap = json.load(open(snap_file))
+    for d in snap["devices"]:
+        if d["instance_id"] == MOUSE:
+            d["driver"] = None
+            d["problem_code"] = 28
+    json.dump(snap, open(snap_file, "w"), indent=1)
+    before = open(snap_file, "rb").read()
+    check(verdict(state, machine, MOUSE) == "missing_driver", "the mouse has no driver: missing_driver")
+    # display.inf, the display's driver now, is not in the machine's INF folder: its install cannot be undone.
+    refused = run(state, "update", "--root", machine, "--all", "--yes", "--allow-unsigned")
+    check(refused.returncode == 2 and "cannot be undone" in refused.stderr and "--allow-irreversible" in refused.stderr,
+          "a step that cannot be undone is refused without --allow-irreversible: exit %d %r" % (refused.returncode, refused.stderr[-300:]))
+    dry = run(state, "update", "--root", machine, "--all", "--dry-run")
+    check(dry.returncode == 2 and "cannot be undone" in dry.stderr, "the dry run refuses it the same way")
+    check(open(snap_file, "rb").read() == before, "nothing was changed")
+    done = run(state, "update", "--root", machine, "--all", "--yes", "--allow-unsigned", "--allow-irreversible")
+    check(done.returncode == 0, "update with --allow-irreversible: exit %d %r" % (done.returncode, done.stderr[-300:]))
+    check(driver_of(machine, MOUSE) and driver_of(machine, MOUSE)["inf"].startswith("oem"), "the mouse got a driver")
+    check(driver_of(machine, DISPLAY)["inf"].startswith("oem"), "the display got the new driver")
+    back = run(state, "rollback", "--last", "--yes", "--root", machine)
+    mouse_now = [d for d in json.load(open(snap_file))["devices"] if d["instance_id"] == MOUSE][0]
+    check(back.returncode == 1 and "partly rolled back" in back.stdout + back.stderr,
+          "the display's undo fails (display.inf is gone): partly rolled back, exit %d %r" % (back.returncode, (back.stdout + back.stderr)[-400:]))
+    check(mouse_now.get("driver") is None and mouse_now.get("problem_code") == 28,
+          "the mouse is back to no driver and Code 28 all the same: %r" % mouse_now.get("driver"))
+    check(driver_of(machine, DISPLAY)["inf"].startswith("oem"), "the display is still on the new driver, as the journal says")
+    last = json.loads(run(state, "journal", "--json").stdout)["operations"][0]
+    journal = json.loads(run(state, "journal", "show", str(last["id"]), "--json").stdout)["operation"]
+    states = {s["kind"] + ":" + s["description"].split(" on ")[-1][:40]: s["state"] for s in journal["steps"]}
+    check(journal["state"] == "rollback_failed" and "partly rolled back" in journal["message"]
+          and sorted(states.values()) == ["done", "done", "undone", "undone"],
+          "the journal says which steps are still in effect (the display and the restore point kept): %r" % states)
+    # The cause fixed (display.inf back in the INF folder), rollback again finishes the job.
+    open(os.path.join(machine, "inf", "display.inf"), "wb").write(display_inf)
+    again = run(state, "rollback", "--last", "--yes", "--root", machine)
+    check(again.returncode == 0, "rollback again: exit %d %r" % (again.returncode, (again.stdout + again.stderr)[-300:]))
+    check(driver_of(machine, DISPLAY)["inf"] == "display.inf", "the display is back on display.inf")
+    mouse_now = [d for d in json.load(open(snap_file))["devices"] if d["instance_id"] == MOUSE][0]
+    check(mouse_now.get("driver") is None, "the mouse still has no driver")
+    check(json.loads(run(state, "journal", "--json").stdout)["operations"][0]["state"] == "rolled_back", "rolled back")
+    check(stores(machine) == [], "the added INFs left the machine's store")
+
+
 def journaled_kill_trials(tmp, state_template):
     """kill -9 at random moments of `update`; then rollback --last or update --resume, alternately."""
     template = fixture_machine(tmp, "kill-template")
@@ -517,6 +575,7 @@ def main():
     try:
         state, _ = local_updates(tmp)
         hostile_package(tmp)
+        missing_driver_rollback(tmp)
         journaled_kill_trials(tmp, state)
         staging(tmp)
     except Exception as e:  # a crash of the harness is a failure too

@@ -24,6 +24,8 @@ class RestoreOnly : public DriverSystem {
   std::vector<std::string> store_infs() override { return {}; }
   std::vector<std::string> devices_using(const std::string&) override { return {}; }
   bool remove_added_inf(const std::string&, std::string&) override { return false; }
+  bool can_remove_driver(std::string&) override { return false; }
+  bool remove_driver(const std::string&, const std::string&, std::uint32_t, std::string&) override { return false; }
   RestorePointResult begin_restore_point(const std::string&) override {
     frequency_at_call = frequency;
     return answer;

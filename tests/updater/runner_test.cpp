@@ -47,6 +47,12 @@ class SetValue : public Step {
     system_.values[key()] = params_["from"];
     return {StepState::undone, "restored", false, false};
   }
+  // A key named "guard" plays the restore point: the way back for the steps after it.
+  bool guards_later_steps() const override { return key() == "guard"; }
+  Outcome keep() override {
+    system_.values[key()] = "kept";
+    return Outcome::done("ended and kept");
+  }
 
  private:
   std::string key() const { return params_["key"]; }
@@ -110,7 +116,7 @@ TEST_CASE("runner: a step whose effect is not seen fails and the steps before it
   CHECK(result.message.find("nothing changed") != std::string::npos);
 }
 
-TEST_CASE("runner: an undo that fails leaves rollback_failed and stops") {
+TEST_CASE("runner: an undo that fails does not stop the others; rollback again retries only it") {
   drvaudit::test::TempDir dir;
   FakeSystem system;
   Journal journal(dir / "journal.db");
@@ -120,11 +126,41 @@ TEST_CASE("runner: an undo that fails leaves rollback_failed and stops") {
   Runner runner(journal, factory(system));
   const auto result = runner.run(id);
   CHECK(result.state == OperationState::rollback_failed);
-  const auto op = journal.get(id);
+  CHECK_THAT(result.message, Catch::Contains("partly rolled back: 1 step is still in effect: step 2 (set b): stuck") &&
+                                 Catch::Contains("drvaudit rollback " + std::to_string(id)));
+  auto op = journal.get(id);
   CHECK(op->steps[1].state == StepState::done);  // still in effect, as the journal says
   CHECK(op->steps[1].evidence.find("stuck") != std::string::npos);
-  CHECK(op->steps[0].state == StepState::done);  // not reached
+  CHECK(op->steps[0].state == StepState::undone);  // undone all the same
+  CHECK(system.values["a"] == "old");
   CHECK(system.values["b"] == "new");
+  // Once the cause is fixed, rollback undoes what is left, and only that.
+  system.fail_undo.clear();
+  system.values["a"] = "changed by someone since";
+  const auto again = runner.rollback(id);
+  CHECK(again.state == OperationState::rolled_back);
+  CHECK(system.values["b"] == "old");
+  CHECK(system.values["a"] == "changed by someone since");  // step 1 was undone already: not touched again
+  op = journal.get(id);
+  CHECK(op->steps[0].state == StepState::undone);
+  CHECK(op->steps[1].state == StepState::undone);
+}
+
+TEST_CASE("runner: the way back (a restore point) is kept while a later step stays in effect") {
+  drvaudit::test::TempDir dir;
+  FakeSystem system;
+  Journal journal(dir / "journal.db");
+  const auto id = journal.begin("update", "test", {}, plan(system, {"guard", "a", "b"}));
+  system.fail_apply.insert("b");
+  system.fail_undo.insert("a");
+  Runner runner(journal, factory(system));
+  CHECK(runner.run(id).state == OperationState::rollback_failed);
+  CHECK(system.values["guard"] == "kept");  // not undone (cancelled): a's change is still in effect
+  CHECK_THAT(journal.get(id)->steps[0].evidence, Catch::Contains("kept as the way back"));
+  system.fail_undo.clear();
+  CHECK(runner.rollback(id).state == OperationState::rolled_back);
+  CHECK(system.values["a"] == "old");
+  CHECK(system.values["guard"] == "old");  // nothing stays in effect now: undone like any step
 }
 
 TEST_CASE("runner: reboot required is carried to the result") {

@@ -37,6 +37,7 @@ struct UpdateOptions {
   bool yes = false;
   bool no_restore_point = false;
   bool allow_unsigned = false;
+  bool allow_irreversible = false;
   bool resume = false;
   std::optional<std::filesystem::path> stage_dir, from_stage, root;
 };
@@ -227,7 +228,7 @@ ExitCode run_update(const GlobalOptions& globals, const UpdateOptions& options) 
           p.ready = true;
           named.push_back(p);
         }
-        report.steps = updater::build_steps(*system, named, !options.no_restore_point);
+        report.steps = updater::build_steps(*system, named, !options.no_restore_point, options.allow_irreversible);
       }
       write_report(options.report, render_update(globals, options, report));
       return ExitCode::ok;
@@ -254,7 +255,7 @@ ExitCode run_update(const GlobalOptions& globals, const UpdateOptions& options) 
   report.packages = &packages;
   bool any_refused = false;
   for (const auto& p : packages) any_refused = any_refused || !p.ready;
-  report.steps = updater::build_steps(*system, packages, !options.no_restore_point);
+  report.steps = updater::build_steps(*system, packages, !options.no_restore_point, options.allow_irreversible);
   if (report.steps.empty()) {
     write_report(options.report, render_update(globals, options, report));
     return any_refused ? ExitCode::error : ExitCode::ok;
@@ -363,6 +364,9 @@ void add_update(CLI::App& app, const GlobalOptions& globals, ExitCode& exit_code
   cmd->add_flag("--dry-run", o->dry_run, "Show the plan and its steps; change nothing");
   cmd->add_flag("-y,--yes", o->yes, "Do not ask for confirmation");
   cmd->add_flag("--no-restore-point", o->no_restore_point, "Update without a System Restore point");
+  cmd->add_flag("--allow-irreversible", o->allow_irreversible,
+                "Also run steps this system cannot undo (a driver for a device that has none, where Windows lacks "
+                "DiUninstallDriverW)");
   cmd->add_flag("--allow-unsigned", o->allow_unsigned,
                 "Also install packages whose catalog does not vouch for them (lab and test-signed drivers)");
   cmd->add_flag("--resume", o->resume, "Finish the operation an interrupted drvaudit left");

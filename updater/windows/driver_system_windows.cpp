@@ -118,6 +118,40 @@ class WindowsSystem : public DriverSystem {
     return ids;
   }
 
+  bool can_remove_driver(std::string& why) override {
+    auto newdev = load_system_library(L"newdev.dll");
+    // Looked up, never assumed: Windows 10 1703 added it, and Wine does not export it.
+    if (newdev && GetProcAddress(newdev.get(), "DiUninstallDriverW")) return true;
+    why = "DiUninstallDriverW is not available on " + name() + " (Windows 10 1703 and later have it)";
+    return false;
+  }
+
+  bool remove_driver(const std::string& instance_id, const std::string& store_inf, std::uint32_t,
+                     std::string& evidence) override {
+    using UninstallFn = BOOL(WINAPI*)(HWND, LPCWSTR, DWORD, PBOOL);
+    auto newdev = load_system_library(L"newdev.dll");
+    auto uninstall =
+        newdev
+            ? reinterpret_cast<UninstallFn>(reinterpret_cast<void*>(GetProcAddress(newdev.get(), "DiUninstallDriverW")))
+            : nullptr;
+    if (!uninstall) return can_remove_driver(evidence);
+    // It acts on every device that uses the package: refused while another one does.
+    for (const auto& other : devices_using(store_inf)) {
+      if (!text::iequals(other, instance_id)) {
+        evidence = store_inf + " is used by " + other + " too; uninstalling it would take that device's driver as well";
+        return false;
+      }
+    }
+    const auto path = (inf_folder() / store_inf).wstring();
+    BOOL reboot = FALSE;
+    if (!uninstall(nullptr, path.c_str(), 0, &reboot)) {
+      evidence = "DiUninstallDriverW failed: " + code_text(GetLastError());
+      return false;
+    }
+    evidence = "DiUninstallDriverW uninstalled " + store_inf + (reboot ? " (a restart finishes it)" : "");
+    return true;
+  }
+
   bool remove_added_inf(const std::string& inf, std::string& why) override {
     if (SetupUninstallOEMInfW(win::widen(inf).c_str(), 0, nullptr)) return true;
     why = code_text(GetLastError());

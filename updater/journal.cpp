@@ -1,6 +1,7 @@
 #include "updater/journal.hpp"
 
 #include <algorithm>
+#include <set>
 
 #include "common/clock.hpp"
 #include "common/error.hpp"
@@ -207,6 +208,44 @@ std::vector<OperationRecord> Journal::list() const {
   std::vector<OperationRecord> ops;
   while (q.step()) ops.push_back(read_operation(q));
   return ops;
+}
+
+namespace {
+// What a step changed, as one name per thing: a device (instance ID) or a file (path).
+std::vector<std::string> targets_of(const StepRecord& step) {
+  std::vector<std::string> out;
+  for (const char* key : {"instance_id", "path"}) {
+    if (step.params.is_object() && step.params.contains(key) && step.params[key].is_string())
+      out.push_back(step.params[key].get<std::string>());
+  }
+  return out;
+}
+bool in_effect(StepState s) { return s == StepState::started || s == StepState::done || s == StepState::failed; }
+}  // namespace
+
+std::vector<Overlap> newer_overlapping(const Journal& journal, const OperationRecord& op) {
+  std::set<std::string> mine;
+  for (const auto& s : op.steps) {
+    if (!in_effect(s.state)) continue;
+    for (auto& t : targets_of(s)) mine.insert(std::move(t));
+  }
+  std::vector<Overlap> out;
+  if (mine.empty()) return out;
+  for (const auto& header : journal.list()) {
+    if (header.id <= op.id || header.state == OperationState::rolled_back) continue;
+    const auto newer = journal.get(header.id);
+    if (!newer) continue;
+    Overlap o{newer->id, newer->kind, {}};
+    for (const auto& s : newer->steps) {
+      if (!in_effect(s.state)) continue;
+      for (const auto& t : targets_of(s)) {
+        if (mine.count(t) && std::find(o.targets.begin(), o.targets.end(), t) == o.targets.end())
+          o.targets.push_back(t);
+      }
+    }
+    if (!o.targets.empty()) out.push_back(std::move(o));
+  }
+  return out;
 }
 
 }  // namespace drvaudit::updater

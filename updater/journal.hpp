@@ -74,4 +74,14 @@ class Journal {
   mutable sqlite::Database db_;
 };
 
+// The newer operations whose changes are still in effect on something `op` changed (a device's
+// driver, a file): rolling `op` back under them would silently take that device or file back
+// while they still say done, and rolling them back afterwards would fail. Each with the targets.
+struct Overlap {
+  std::int64_t operation = 0;
+  std::string kind;
+  std::vector<std::string> targets;
+};
+std::vector<Overlap> newer_overlapping(const Journal& journal, const OperationRecord& op);
+
 }  // namespace drvaudit::updater

@@ -293,6 +293,39 @@ def missing_driver_rollback(tmp):
     check(stores(machine) == [], "the added INFs left the machine's store")
 
 
+def older_rollback_refused(tmp):
+    """Issue 25: rolling back an older operation while a newer one changed the same device is refused
+    (the device would silently go back under the newer one, which still says done)."""
+    state = os.path.join(tmp, "state-older")
+    v1 = os.path.join(tmp, "older-v1")
+    shutil.copytree(os.path.join(FIXTURE, "package"), v1)
+    make_catalog(os.path.join(v1, "drvaudit-hidmouse.cat"), os.path.join(v1, "drvaudit-hidmouse.inf"))
+    machine = fixture_machine(tmp, "older-machine")
+    check(run(state, "catalog", "index", v1).returncode == 0, "index v1")
+    first = run(state, "update", "--root", machine, "--all", "--yes", "--allow-unsigned", "--json")
+    check(first.returncode == 0, "the first update: exit %d" % first.returncode)
+    op1 = json.loads(first.stdout)["operation"]["id"]
+    v2 = os.path.join(tmp, "older-v2")
+    shutil.copytree(v1, v2)
+    inf = os.path.join(v2, "drvaudit-hidmouse.inf")
+    text = open(inf, newline="").read().replace("DriverVer=11/20/2026,10.1.0.7", "DriverVer=11/30/2026,10.1.0.8")
+    open(inf, "w", newline="").write(text)
+    make_catalog(os.path.join(v2, "drvaudit-hidmouse.cat"), inf)
+    check(run(state, "catalog", "index", v2).returncode == 0, "index v2")
+    second = run(state, "update", "--root", machine, "--all", "--yes", "--allow-unsigned", "--json")
+    check(second.returncode == 0, "the second update: exit %d %r" % (second.returncode, second.stderr[-300:]))
+    op2 = json.loads(second.stdout)["operation"]["id"] if second.stdout else 0
+    on_v2 = driver_of(machine, MOUSE)
+    refused = run(state, "rollback", str(op1), "--yes", "--root", machine)
+    check(refused.returncode == 2 and ("operation %d" % op2) in refused.stderr and "roll those back first" in refused.stderr,
+          "rollback of the older operation is refused, naming the newer one: exit %d %r" % (refused.returncode, refused.stderr[-300:]))
+    check(driver_of(machine, MOUSE) == on_v2, "the refusal changed nothing")
+    check(run(state, "rollback", str(op1), "--dry-run", "--root", machine).returncode == 2, "the dry run refuses it too")
+    check(run(state, "rollback", "--last", "--yes", "--root", machine).returncode == 0, "rollback of the newer one")
+    check(run(state, "rollback", str(op1), "--yes", "--root", machine).returncode == 0, "then the older one")
+    check(driver_of(machine, MOUSE)["inf"] == "input.inf" and stores(machine) == [], "input.inf is back, the store is clean")
+
+
 def journaled_kill_trials(tmp, state_template):
     """kill -9 at random moments of `update`; then rollback --last or update --resume, alternately."""
     template = fixture_machine(tmp, "kill-template")
@@ -576,6 +609,7 @@ def main():
         state, _ = local_updates(tmp)
         hostile_package(tmp)
         missing_driver_rollback(tmp)
+        older_rollback_refused(tmp)
         journaled_kill_trials(tmp, state)
         staging(tmp)
     except Exception as e:  # a crash of the harness is a failure too

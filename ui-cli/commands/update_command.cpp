@@ -286,16 +286,28 @@ ExitCode run_rollback(const GlobalOptions& globals, const RollbackOptions& optio
     write_report(options.report, "operation " + std::to_string(op->id) + " was rolled back already\n");
     return ExitCode::ok;
   }
+  // Newer operations still in effect on the same devices or files go first: refused (dry run too).
+  if (const auto newer = updater::newer_overlapping(journal, *op); !newer.empty()) {
+    std::vector<std::string> said;
+    for (const auto& n : newer)
+      said.push_back("operation " + std::to_string(n.operation) + " (" + n.kind + ") changed " +
+                     text::escape_control(text::join(n.targets, ", ")) + " after it");
+    throw UsageError("rolling back operation " + std::to_string(op->id) +
+                     " now would take back what newer operations " + "still rely on: " + text::join(said, "; ") +
+                     "; roll those back first (newest first: drvaudit " + "rollback " +
+                     std::to_string(newer.back().operation) + "), nothing was changed");
+  }
   const bool json = options.report.chosen_format() == "json";
+  std::string plan = "rolling back operation " + std::to_string(op->id) + " (" + op->kind + ", " + op->started_at +
+                     ") undoes, newest first:\n";
+  for (auto it = op->steps.rbegin(); it != op->steps.rend(); ++it) {
+    if (it->state == updater::StepState::pending || it->state == updater::StepState::undone ||
+        it->state == updater::StepState::skipped)
+      continue;
+    plan += "  " + std::to_string(it->seq) + ". undo: " + text::escape_control(it->description) + "\n";
+  }
   if (options.dry_run) {
-    std::string out = "dry run: rolling back operation " + std::to_string(op->id) + " would undo, newest first:\n";
-    for (auto it = op->steps.rbegin(); it != op->steps.rend(); ++it) {
-      if (it->state == updater::StepState::pending || it->state == updater::StepState::undone ||
-          it->state == updater::StepState::skipped)
-        continue;
-      out += "  " + std::to_string(it->seq) + ". undo: " + text::escape_control(it->description) + "\n";
-    }
-    write_report(options.report, json ? render::operation_json(*op) : out);
+    write_report(options.report, json ? render::operation_json(*op) : "dry run: " + plan);
     return ExitCode::ok;
   }
   // A schedule operation's steps carry their own files and tasks; a driver operation needs the system,
@@ -308,6 +320,8 @@ ExitCode run_rollback(const GlobalOptions& globals, const RollbackOptions& optio
     repair_system = repair::open_repair_system();
   else if (!schedule_op)
     system = open_system(options.root);
+  // The plan, then the question (on standard error: standard output is the report's).
+  if (!options.yes) std::fputs(plan.c_str(), stderr);
   confirm("Roll back operation " + std::to_string(op->id) + " (" + op->kind + ", " + op->started_at + ") on " +
               (system          ? system->name()
                : repair_system ? repair_system->name()

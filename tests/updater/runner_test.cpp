@@ -116,7 +116,7 @@ TEST_CASE("runner: a step whose effect is not seen fails and the steps before it
   CHECK(result.message.find("nothing changed") != std::string::npos);
 }
 
-TEST_CASE("runner: an undo that fails does not stop the others; rollback again retries only it") {
+TEST_CASE("runner: an undo that fails does not stop the others, and rollback again retries only it") {
   drvaudit::test::TempDir dir;
   FakeSystem system;
   Journal journal(dir / "journal.db");

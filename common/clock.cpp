@@ -20,6 +20,8 @@ std::optional<std::chrono::system_clock::time_point> parse_iso8601(std::string_v
   };
   const auto y = number(0, 4), mo = number(5, 2), d = number(8, 2);
   if (!y || !mo || !d || text[4] != '-' || text[7] != '-') return std::nullopt;
+  // system_clock counts nanoseconds: years past 2262 overflow it. No time drvaudit reads is that far.
+  if (*y < 1900 || *y > 2200) return std::nullopt;
   const std::chrono::year_month_day ymd{std::chrono::year{*y}, std::chrono::month(static_cast<unsigned>(*mo)),
                                         std::chrono::day(static_cast<unsigned>(*d))};
   if (!ymd.ok()) return std::nullopt;

@@ -53,6 +53,25 @@ class InstallDriver : public Step {
   Outcome apply() override {
     const auto result = system_.install(params_.value("hardware_id", ""), path(), params_.value("force", false));
     params_["api"] = result.message;
+    // The INFs the install added to the store, journaled now: undo removes them by these names, and
+    // never needs the package (its folder may be gone by then).
+    // Only the new ones with the package's bytes: another program's INF added meanwhile is not ours.
+    const auto before = params_.value("added_before", std::vector<std::string>{});
+    std::vector<std::string> added;
+    std::string ours;
+    try {
+      ours = hash::sha256_file_hex(path());
+    } catch (const std::exception&) {
+    }
+    for (const auto& name : system_.store_infs()) {
+      if (std::find(before.begin(), before.end(), name) != before.end()) continue;
+      try {
+        if (!ours.empty() && hash::sha256_file_hex(system_.inf_folder() / name) == ours) added.push_back(name);
+      } catch (const std::exception&) {
+      }
+    }
+    params_["added"] = added;
+    journal_now(params_);
     if (!result.accepted) return Outcome::failed(result.message);
     Outcome out = Outcome::done(result.message);
     out.reboot_required = result.reboot_required;
@@ -121,13 +140,20 @@ class InstallDriver : public Step {
   // the plan was made: oemNN.inf on Windows), removed only when no device uses it.
   std::string remove_added_package() {
     const auto before = params_.value("added_before", std::vector<std::string>{});
+    std::string said;
+    if (params_.contains("added")) {
+      // Journaled at install time: removed by name, whatever became of the package's folder.
+      for (const auto& name : params_["added"].get<std::vector<std::string>>()) said += remove_if_unused(name);
+      return said;
+    }
+    // An install journaled before "added" was kept (or killed before it was): the store's new INFs
+    // with the package's bytes.
     std::string ours;
     try {
       ours = hash::sha256_file_hex(path());
     } catch (const std::exception&) {
       return "; the package is gone, so no added INF can be recognised";
     }
-    std::string said;
     for (const auto& name : system_.store_infs()) {
       if (std::find(before.begin(), before.end(), name) != before.end()) continue;
       std::string theirs;
@@ -137,16 +163,19 @@ class InstallDriver : public Step {
         continue;
       }
       if (theirs != ours) continue;
-      const auto users = system_.devices_using(name);
-      if (!users.empty()) {
-        said += "; " + name + " stays in the store (used by " + users.front() + ")";
-        continue;
-      }
-      std::string why;
-      said += system_.remove_added_inf(name, why) ? "; " + name + " removed from the store"
-                                                  : "; " + name + " could not be removed: " + why;
+      said += remove_if_unused(name);
     }
     return said;
+  }
+
+  std::string remove_if_unused(const std::string& name) {
+    std::error_code ec;
+    if (!std::filesystem::exists(system_.inf_folder() / name, ec)) return "";
+    const auto users = system_.devices_using(name);
+    if (!users.empty()) return "; " + name + " stays in the store (used by " + users.front() + ")";
+    std::string why;
+    return system_.remove_added_inf(name, why) ? "; " + name + " removed from the store"
+                                               : "; " + name + " could not be removed: " + why;
   }
 
   DriverSystem& system_;

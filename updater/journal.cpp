@@ -131,6 +131,10 @@ void Journal::mark_started(std::int64_t step_id, const nlohmann::json& params) {
       .run();
 }
 
+void Journal::update_params(std::int64_t step_id, const nlohmann::json& params) {
+  db_.prepare("UPDATE steps SET params = ? WHERE id = ?").bind(1, params.dump()).bind(2, step_id).run();
+}
+
 void Journal::mark(std::int64_t step_id, StepState state, const std::string& evidence, bool reboot,
                    const nlohmann::json& params) {
   db_.prepare("UPDATE steps SET state = ?, evidence = ?, reboot = ?, params = ?, finished_at = ? WHERE id = ?")

@@ -58,6 +58,8 @@ class Journal {
                      const std::vector<PlannedStep>& steps);
   // Each call is its own committed transaction.
   void mark_started(std::int64_t step_id, const nlohmann::json& params);
+  // What a started step learnt mid-apply (committed at once; its state stays started).
+  void update_params(std::int64_t step_id, const nlohmann::json& params);
   void mark(std::int64_t step_id, StepState state, const std::string& evidence, bool reboot,
             const nlohmann::json& params);
   void finish(std::int64_t operation_id, OperationState state, const std::string& message);

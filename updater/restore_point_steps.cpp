@@ -39,6 +39,7 @@ class BeginRestorePoint : public Step {
       return out;
     }
     params_["sequence"] = result.sequence;
+    journal_now(params_);  // the moment BEGIN returned: a crash from here on can still end or cancel it
     return Outcome::done("restore point " + std::to_string(result.sequence) + " begun");
   }
 

@@ -38,6 +38,8 @@ RunResult Runner::run(std::int64_t operation) {
       if (before_step) before_step(record);
       journal_.mark_started(record.id, step->params());
       record.state = StepState::started;
+      const auto id = record.id;
+      step->set_journal_params([this, id](const nlohmann::json& params) { journal_.update_params(id, params); });
       outcome = step->apply();
       if (outcome.state == StepState::done) {
         const bool reboot = outcome.reboot_required;

@@ -48,6 +48,19 @@ class Step {
   // stays in effect (its undo failed), it is not undone but kept, so that the way back is there.
   virtual bool guards_later_steps() const { return false; }
   virtual Outcome keep() { return Outcome::done("kept"); }
+
+  // Set by the runner before apply: a step that learns something undo will need in the middle of
+  // apply (a restore point's sequence number the moment BEGIN returns, the INF an install added)
+  // journals it at once through this, so a crash right after cannot lose it.
+  void set_journal_params(std::function<void(const nlohmann::json& params)> journal) { journal_ = std::move(journal); }
+
+ protected:
+  void journal_now(const nlohmann::json& params) const {
+    if (journal_) journal_(params);
+  }
+
+ private:
+  std::function<void(const nlohmann::json&)> journal_;
 };
 
 // Rebuilds a step from its journal row (kind and params), for resume and rollback in a new process.

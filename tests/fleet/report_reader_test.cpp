@@ -263,3 +263,10 @@ TEST_CASE("fleet ingest: a report in another machine's folder, from the future, 
   CHECK(store.connection().query("SELECT count(*) FROM runs").rows[0][0] == drvaudit::fleet::Value{std::int64_t{1}});
 }
 #endif
+
+TEST_CASE("fleet report reader: the fuzzer's findings are refused, not undefined behaviour") {
+  // A recorded_at in the year 4052: the nanosecond clock would overflow (UBSan's report).
+  const auto file = std::filesystem::path(DRVAUDIT_TEST_SOURCE_DIR) / "tests" / "fixtures" / "fuzz-regressions" /
+                    "fleet-report-year-overflow.json";
+  CHECK_THROWS_AS(drvaudit::fleet::read_report(drvaudit::test::read_file(file)), drvaudit::ParseError);
+}

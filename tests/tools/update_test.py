@@ -324,6 +324,15 @@ def older_rollback_refused(tmp):
     check(run(state, "rollback", "--last", "--yes", "--root", machine).returncode == 0, "rollback of the newer one")
     check(run(state, "rollback", str(op1), "--yes", "--root", machine).returncode == 0, "then the older one")
     check(driver_of(machine, MOUSE)["inf"] == "input.inf" and stores(machine) == [], "input.inf is back, the store is clean")
+    # The INF an install added is journaled at install time: a rollback after the package (its
+    # folder and the cache) is gone still removes it from the store.
+    again = run(state, "update", "--root", machine, "--all", "--yes", "--allow-unsigned")
+    check(again.returncode == 0 and stores(machine) == ["oem0.inf"], "installed again: %r" % stores(machine))
+    shutil.rmtree(os.path.join(state, "packages"))
+    shutil.rmtree(v2)
+    back = run(state, "rollback", "--last", "--yes", "--root", machine)
+    check(back.returncode == 0 and stores(machine) == [] and "package is gone" not in back.stdout + back.stderr,
+          "with the package gone, rollback still removes the INF it added: %r %r" % (stores(machine), back.stdout[-300:]))
 
 
 def journaled_kill_trials(tmp, state_template):

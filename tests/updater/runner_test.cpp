@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <functional>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "tests/support/temp_dir.hpp"
@@ -22,6 +24,7 @@ using drvaudit::updater::StepState;
 struct FakeSystem {
   std::map<std::string, std::string> values;
   std::set<std::string> fail_apply, fail_verify, fail_undo, reboot;
+  std::function<void()> after_learning;  // the moment a kill -9 could come
 };
 
 class SetValue : public Step {
@@ -32,6 +35,11 @@ class SetValue : public Step {
   nlohmann::json params() const override { return params_; }
   Outcome apply() override {
     if (system_.fail_apply.count(key())) return Outcome::failed("refused");
+    if (key() == "learn") {
+      params_["learnt"] = 42;  // what undo will need, known only now (a restore point's sequence)
+      journal_now(params_);
+      if (system_.after_learning) system_.after_learning();
+    }
     system_.values[key()] = params_["to"];
     Outcome o = Outcome::done("written");
     o.reboot_required = system_.reboot.count(key()) > 0;
@@ -161,6 +169,21 @@ TEST_CASE("runner: the way back (a restore point) is kept while a later step sta
   CHECK(runner.rollback(id).state == OperationState::rolled_back);
   CHECK(system.values["a"] == "old");
   CHECK(system.values["guard"] == "old");  // nothing stays in effect now: undone like any step
+}
+
+TEST_CASE("runner: what a step learns mid-apply is journaled at once, before its result") {
+  drvaudit::test::TempDir dir;
+  FakeSystem system;
+  Journal journal(dir / "journal.db");
+  const auto id = journal.begin("update", "test", {}, plan(system, {"learn"}));
+  Runner runner(journal, factory(system));
+  // Read back from a second connection while the step is still in apply: what a kill -9 there leaves.
+  std::optional<StepRecord> at_kill;
+  system.after_learning = [&] { at_kill = Journal(dir / "journal.db").get(id)->steps[0]; };
+  CHECK(runner.run(id).state == OperationState::done);
+  REQUIRE(at_kill);
+  CHECK(at_kill->state == StepState::started);
+  CHECK(at_kill->params.value("learnt", 0) == 42);
 }
 
 TEST_CASE("runner: reboot required is carried to the result") {

@@ -16,6 +16,7 @@ enum class ErrorKind {
   unsupported,  // not possible on this platform or machine
   needs_admin,  // needs administrator/root rights
   busy,         // another drvaudit holds the lock, or an interrupted operation must be finished first
+  declined,     // the user answered no to the plan: nothing was changed
 };
 
 class Error : public std::runtime_error {

@@ -14,6 +14,7 @@ enum class ExitCode : int {
   unsupported = 3,         // not possible on this platform or machine
   needs_admin = 4,         // the operation needs administrator/root rights
   busy = 5,                // another drvaudit holds the lock
+  declined = 6,            // the plan was shown and the answer was no: nothing was changed
   updates_available = 10,  // audit found updates
   needs_attention = 11,    // audit: devices with a problem (or no driver) that no update fixes
   reboot_required = 20,    // the change needs a reboot to take effect
@@ -30,6 +31,7 @@ constexpr ExitCode exit_code_for(ErrorKind kind) {
     case ErrorKind::unsupported: return ExitCode::unsupported;
     case ErrorKind::needs_admin: return ExitCode::needs_admin;
     case ErrorKind::busy: return ExitCode::busy;
+    case ErrorKind::declined: return ExitCode::declined;
   }
   return ExitCode::error;
 }

@@ -142,12 +142,18 @@ def local_updates(tmp):
 
     linux = run(state, "update", "--all", "--yes")
     check(linux.returncode == 3 and "come with the kernel" in linux.stderr, "update of this Linux machine: exit 3, says why")
-    dry = run(state, "update", "--root", machine, "--all", "--dry-run")
+    dry = run(state, "update", "--root", machine, "--all", "--dry-run", "--allow-unsigned")
     check(dry.returncode == 0 and "install drvaudit-hidmouse.inf" in dry.stdout and "Restore point" in dry.stdout.replace("restore point", "Restore point"),
           "dry run prints the steps")
+    unproven_dry = run(state, "update", "--root", machine, "--all", "--dry-run")
+    check(unproven_dry.returncode == 1 and "--allow-unsigned" in unproven_dry.stdout,
+          "the dry run refuses an unproven signature as the run does: exit %d" % unproven_dry.returncode)
     check(open(snapshot, "rb").read() == before and stores(machine) == [], "the dry run changed nothing")
-    asked = run(state, "update", "--root", machine, "--all")
+    asked = run(state, "update", "--root", machine, "--all", "--allow-unsigned")
     check(asked.returncode == 2 and "--yes" in asked.stderr, "without a terminal and --yes: usage error that names --yes")
+    check(asked.stderr.find("install drvaudit-hidmouse.inf") != -1 and
+          asked.stderr.find("install drvaudit-hidmouse.inf") < asked.stderr.find("--yes"),
+          "the plan comes before the question")
     unproven = run(state, "update", "--root", machine, "--all", "--yes")
     check(unproven.returncode == 1 and "--allow-unsigned" in unproven.stdout, "a signer no one checked is not proof: exit 1")
     check(open(snapshot, "rb").read() == before, "the refused package changed nothing")
@@ -262,7 +268,7 @@ def missing_driver_rollback(tmp):
     refused = run(state, "update", "--root", machine, "--all", "--yes", "--allow-unsigned")
     check(refused.returncode == 2 and "cannot be undone" in refused.stderr and "--allow-irreversible" in refused.stderr,
           "a step that cannot be undone is refused without --allow-irreversible: exit %d %r" % (refused.returncode, refused.stderr[-300:]))
-    dry = run(state, "update", "--root", machine, "--all", "--dry-run")
+    dry = run(state, "update", "--root", machine, "--all", "--dry-run", "--allow-unsigned")
     check(dry.returncode == 2 and "cannot be undone" in dry.stderr, "the dry run refuses it the same way")
     check(open(snap_file, "rb").read() == before, "nothing was changed")
     done = run(state, "update", "--root", machine, "--all", "--yes", "--allow-unsigned", "--allow-irreversible")
@@ -333,6 +339,81 @@ def older_rollback_refused(tmp):
     back = run(state, "rollback", "--last", "--yes", "--root", machine)
     check(back.returncode == 0 and stores(machine) == [] and "package is gone" not in back.stdout + back.stderr,
           "with the package gone, rollback still removes the INF it added: %r %r" % (stores(machine), back.stdout[-300:]))
+
+
+def prompt_after_plan(tmp):
+    """Issue 25: on a terminal (tmux), the plan is shown first, then the question; answering no
+    changes nothing and exits 6 (declined), not the general error 1."""
+    state = os.path.join(tmp, "state-prompt")
+    package = os.path.join(tmp, "prompt-package")
+    shutil.copytree(os.path.join(FIXTURE, "package"), package)
+    make_catalog(os.path.join(package, "drvaudit-hidmouse.cat"), os.path.join(package, "drvaudit-hidmouse.inf"))
+    check(run(state, "catalog", "index", package).returncode == 0, "prompt: indexed")
+    machine = fixture_machine(tmp, "prompt-machine")
+    before = open(os.path.join(machine, "snapshot.json"), "rb").read()
+    done_file = os.path.join(tmp, "prompt-exit")
+    sock = ["tmux", "-L", "drvaudit-prompt-%d" % os.getpid(), "-f", "/dev/null"]
+    command = "%s --state-dir %s update --root %s --all --allow-unsigned; echo $? > %s" % (
+        DRVAUDIT, state, machine, done_file)
+    subprocess.run(sock + ["new-session", "-d", "-x", "200", "-y", "50", "env -i PATH=/usr/bin:/bin TERM=xterm NO_COLOR=1 bash --norc"],
+                   check=True)
+    try:
+        subprocess.run(sock + ["send-keys", command, "Enter"], check=True)
+        screen = ""
+        deadline = time.time() + 60
+        while time.time() < deadline and "[y/N]" not in screen:
+            time.sleep(0.2)
+            screen = subprocess.run(sock + ["capture-pane", "-p", "-S", "-50"], capture_output=True, text=True).stdout
+        at_question = screen.find("[y/N]")
+        check(at_question != -1 and -1 < screen.find("install drvaudit-hidmouse.inf") < at_question
+              and -1 < screen.find("HID-compliant mouse") < at_question,
+              "on a terminal the plan (device, package, steps) comes before the question: %r" % screen[-800:])
+        subprocess.run(sock + ["send-keys", "n", "Enter"], check=True)
+        deadline = time.time() + 30
+        while time.time() < deadline and not os.path.exists(done_file):
+            time.sleep(0.1)
+        code = open(done_file).read().strip() if os.path.exists(done_file) else "none"
+        check(code == "6", "answering no exits 6 (declined): %s" % code)
+        check(open(os.path.join(machine, "snapshot.json"), "rb").read() == before, "answering no changed nothing")
+    finally:
+        subprocess.run(sock + ["kill-server"], capture_output=True)
+
+
+def dry_run_agrees(tmp):
+    """Issue 25: the dry run is the run minus the changes. For each cause of refusal, the dry run and
+    the run refuse the same packages with the same words and exit code, and the run changes nothing."""
+    def case(label, change, *extra):
+        state = os.path.join(tmp, "state-agree-" + label)
+        package = os.path.join(tmp, "agree-" + label)
+        shutil.copytree(os.path.join(FIXTURE, "package"), package)
+        make_catalog(os.path.join(package, "drvaudit-hidmouse.cat"), os.path.join(package, "drvaudit-hidmouse.inf"))
+        check(run(state, "catalog", "index", package).returncode == 0, "%s: indexed" % label)
+        machine = fixture_machine(tmp, "agree-machine-" + label)
+        change(package)
+        before = open(os.path.join(machine, "snapshot.json"), "rb").read()
+        dry = run(state, "update", "--root", machine, "--all", "--dry-run", "--json", *extra)
+        real = run(state, "update", "--root", machine, "--all", "--yes", "--json", *extra)
+        d = json.loads(dry.stdout) if dry.stdout.strip() else {}
+        r = json.loads(real.stdout) if real.stdout.strip() else {}
+        check(dry.returncode == real.returncode == 1 and d.get("refused") and d.get("refused") == r.get("refused"),
+              "%s: the dry run refuses as the run does (exit %d / %d): %r vs %r"
+              % (label, dry.returncode, real.returncode, d.get("refused"), r.get("refused")))
+        check(open(os.path.join(machine, "snapshot.json"), "rb").read() == before, "%s: nothing was changed" % label)
+
+    def edit(find, replace):
+        def change(package):
+            inf = os.path.join(package, "drvaudit-hidmouse.inf")
+            text = open(inf, newline="").read()
+            check(find in text, "the fixture INF has %r" % find)
+            open(inf, "w", newline="").write(text.replace(find, replace))
+        return change
+
+    case("signature", lambda p: None)
+    case("missing-folder", lambda p: shutil.rmtree(p), "--allow-unsigned")
+    case("changed-file", edit("[Version]", "; changed after it was indexed\r\n[Version]"))
+    case("driverver", edit("DriverVer=11/20/2026,10.1.0.7", "DriverVer=11/20/2026,10.1.0.6"), "--allow-unsigned")
+    case("no-models-line", edit("HID\\VID_845E&PID_0001", "HID\\VID_0000&PID_0000"), "--allow-unsigned")
+    case("missing-file", lambda p: os.remove(os.path.join(p, "drvaudit-hidmouse.txt")), "--allow-unsigned")
 
 
 def journaled_kill_trials(tmp, state_template):
@@ -533,6 +614,11 @@ def staging(tmp):
         json.dump(doc2, open(feed, "w"), indent=1)
         sign()
         run(bad_state, "catalog", "sync")
+        dry_refused = run(bad_state, "--snapshot", snapshot, "update", "--all", "--stage-dir", os.path.join(tmp, "stage-bad"),
+                          "--dry-run")
+        check(dry_refused.returncode == 1 and "SHA-256" in dry_refused.stderr + dry_refused.stdout
+              and not os.path.exists(os.path.join(tmp, "stage-bad", "manifest.json")),
+              "the dry run refuses a download mismatch as the run does, and stages nothing")
         refused = run(bad_state, "--snapshot", snapshot, "update", "--all", "--stage-dir", os.path.join(tmp, "stage-bad"))
         check(refused.returncode == 1 and "SHA-256" in refused.stderr + refused.stdout, "a wrong SHA-256 is refused")
         only = run(bad_state, "--snapshot", snapshot, "update", MOUSE, "--stage-dir", os.path.join(tmp, "stage-bad-only"))
@@ -567,6 +653,10 @@ def staging(tmp):
         json.dump(doc2, open(feed, "w"), indent=1)
         sign()
         run(bad_state, "catalog", "sync")
+        dry_slip = run(bad_state, "--snapshot", snapshot, "update", "--all", "--stage-dir", os.path.join(tmp, "stage-evil"),
+                       "--dry-run")
+        check(dry_slip.returncode == 1 and "climbs out" in dry_slip.stderr + dry_slip.stdout,
+              "the dry run refuses the archive as the run does")
         slip = run(bad_state, "--snapshot", snapshot, "update", "--all", "--stage-dir", os.path.join(tmp, "stage-evil"))
         check(slip.returncode == 1 and "climbs out" in slip.stderr + slip.stdout, "a zip-slip archive is refused")
         leaked = [os.path.join(r, f) for r, _, fs in os.walk(tmp) for f in fs if f == "drvaudit-zip-slip.txt"]
@@ -619,6 +709,8 @@ def main():
         hostile_package(tmp)
         missing_driver_rollback(tmp)
         older_rollback_refused(tmp)
+        dry_run_agrees(tmp)
+        prompt_after_plan(tmp)
         journaled_kill_trials(tmp, state)
         staging(tmp)
     except Exception as e:  # a crash of the harness is a failure too

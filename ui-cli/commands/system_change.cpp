@@ -42,7 +42,7 @@ void confirm(const std::string& question, bool yes) {
   std::string answer;
   std::getline(std::cin, answer);
   answer = text::to_lower(text::trim(answer));
-  if (answer != "y" && answer != "yes") throw Error("nothing was changed: not confirmed", ErrorKind::failed);
+  if (answer != "y" && answer != "yes") throw Error("nothing was changed: not confirmed", ErrorKind::declined);
 }
 
 }  // namespace drvaudit::commands

@@ -184,7 +184,11 @@ ExitCode run_update(const GlobalOptions& globals, const UpdateOptions& options) 
 
   updater::UpdatePlan plan;
   std::vector<updater::PreparedPackage> packages;
+  MachineInfo audited;  // the machine a stage folder is for
   updater::PackageCache cache(context.state_dir() / "packages");
+  // The dry run is the run minus the changes: every package is fetched into the cache, verified and
+  // checked the same way, with the same refusals and exit code; only the restore point, the
+  // installs and the stage folder's files are left out.
   if (options.from_stage) {
     const auto manifest = updater::read_manifest(*options.from_stage);
     auto inventory = options.root ? snapshot::load(*options.root / "snapshot.json") : context.inventories().front();
@@ -193,16 +197,6 @@ ExitCode run_update(const GlobalOptions& globals, const UpdateOptions& options) 
     const auto target = audit::target_for(inventory.machine, {}, source, warnings);
     report.mode = "from-stage";
     report.machine = inventory.machine.hostname;
-    if (options.dry_run) {
-      for (const auto& s : manifest.packages)
-        report.steps.push_back({updater::kInstallDriver,
-                                "install " + s.inf + " [" + s.section + "] " + s.version + " on " + s.instance_id,
-                                {}});
-      write_report(options.report, render_update(globals, options, report));
-      return ExitCode::ok;
-    }
-    confirm("Install " + std::to_string(manifest.packages.size()) + " staged package(s) on " + system->name() + "?",
-            options.yes);
     const auto prep = prepare_options(context, target, options.allow_unsigned);
     for (const auto& s : manifest.packages)
       packages.push_back(updater::prepare_staged(cache, *options.from_stage, s, prep));
@@ -211,55 +205,43 @@ ExitCode run_update(const GlobalOptions& globals, const UpdateOptions& options) 
     plan = updater::make_plan(audit, {options.devices, options.all, options.include_better_match});
     report.plan = &plan;
     report.machine = audit.machine.hostname;
+    audited = audit.machine;
     report.mode = options.stage_dir ? "stage" : "install";
-    if (plan.devices.empty() || options.dry_run) {
-      if (options.dry_run && !options.stage_dir && !plan.devices.empty()) {
-        // Steps as they will run, with the package's INF as the catalog names it.
-        std::vector<updater::PreparedPackage> named;
-        for (const auto& d : plan.devices) {
-          updater::PreparedPackage p;
-          p.instance_id = d.audit.device.instance_id;
-          p.device = d.audit.device.description;
-          p.hardware_id = d.chosen.rank.identifier.device_id;
-          p.package.inf = d.chosen.entry.path;
-          p.check.section = d.chosen.entry.ddinstall_section;
-          p.check.version = d.chosen.entry.version.to_string();
-          p.force = d.force;
-          p.ready = true;
-          named.push_back(p);
-        }
-        report.steps = updater::build_steps(*system, named, !options.no_restore_point, options.allow_irreversible);
-      }
+    if (plan.devices.empty()) {
       write_report(options.report, render_update(globals, options, report));
       return ExitCode::ok;
     }
-    if (!options.stage_dir)
-      confirm("Update " + std::to_string(plan.devices.size()) + " driver(s) on " + system->name() + "?", options.yes);
     auto prep = prepare_options(context, audit.target, options.allow_unsigned);
     prep.staging = options.stage_dir.has_value();
-    for (const auto& d : plan.devices) {
-      packages.push_back(updater::prepare_package(cache, d, prep));
-      if (!packages.back().ready) spdlog::warn("{}: {}", packages.back().instance_id, packages.back().why);
-    }
-    if (options.stage_dir) {
-      report.packages = &packages;
-      updater::stage_packages(*options.stage_dir, audit.machine, packages);
-      report.stage_dir = options.stage_dir->string();
-      write_report(options.report, render_update(globals, options, report));
-      for (const auto& p : packages) {
-        if (!p.ready) return ExitCode::error;
-      }
-      return ExitCode::ok;
-    }
+    for (const auto& d : plan.devices) packages.push_back(updater::prepare_package(cache, d, prep));
+  }
+  for (const auto& p : packages) {
+    if (!p.ready) spdlog::warn("{}: {}", p.instance_id, p.why);
   }
   report.packages = &packages;
   bool any_refused = false;
   for (const auto& p : packages) any_refused = any_refused || !p.ready;
-  report.steps = updater::build_steps(*system, packages, !options.no_restore_point, options.allow_irreversible);
-  if (report.steps.empty()) {
+  if (options.stage_dir) {
+    if (!options.dry_run) {
+      updater::stage_packages(*options.stage_dir, audited, packages);
+      report.stage_dir = options.stage_dir->string();
+    }
     write_report(options.report, render_update(globals, options, report));
     return any_refused ? ExitCode::error : ExitCode::ok;
   }
+  report.steps = updater::build_steps(*system, packages, !options.no_restore_point, options.allow_irreversible);
+  if (report.steps.empty() || options.dry_run) {
+    write_report(options.report, render_update(globals, options, report));
+    return any_refused ? ExitCode::error : ExitCode::ok;
+  }
+  // The plan, then the question: what will be installed, what was refused and every step (on
+  // standard error: standard output is the report's).
+  if (!options.yes) {
+    std::fputs(render_update(globals, options, report).c_str(), stderr);
+  }
+  confirm("Update " + std::to_string(report.steps.size() - (options.no_restore_point ? 0 : 2)) + " driver(s) on " +
+              system->name() + " as planned above?",
+          options.yes);
   nlohmann::json details{{"machine", report.machine},
                          {"mode", report.mode},
                          {"restore_point", !options.no_restore_point},
@@ -396,7 +378,8 @@ void add_update(CLI::App& app, const GlobalOptions& globals, ExitCode& exit_code
   cmd->footer(
       "Chooses update_available and missing_driver devices (better_match with --include-better-match), never an\n"
       "unproven verdict. Exit 0 done or nothing to do, 1 failed (and rolled back), 3 unsupported here (no System\n"
-      "Restore: see --no-restore-point), 4 needs administrator, 5 busy or an interrupted operation, 20 reboot "
+      "Restore: see --no-restore-point), 4 needs administrator, 5 busy or an interrupted operation, 6 declined at the "
+      "question, 20 reboot "
       "required.");
   cmd->callback([&globals, &exit_code, o] { exit_code = run_update(globals, *o); });
 

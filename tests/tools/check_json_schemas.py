@@ -95,7 +95,7 @@ def main():
                         os.path.join(package, "drvaudit-hidmouse.cat"), os.path.join(package, "drvaudit-hidmouse.inf"),
                         "--signer", "drvaudit Test Signer"], check=True, capture_output=True)
         run("catalog", "index", package)
-        collect("update --dry-run", "update", "--root", machine, "--all", "--dry-run", "--json")
+        collect("update --dry-run", "update", "--root", machine, "--all", "--dry-run", "--allow-unsigned", "--json")
         collect("update", "update", "--root", machine, "--all", "--yes", "--allow-unsigned", "--json")
         collect("journal", "journal", "--json")
         collect("journal show", "journal", "show", "1", "--json")

@@ -129,11 +129,17 @@ def fixture_machine(tmp, name):
     return machine
 
 
-def local_updates(tmp):
-    state = os.path.join(tmp, "state-local")
-    package = os.path.join(tmp, "local-package")
+def signed_mouse_package(tmp, name):
+    """A copy of the fixture's mouse package with its catalog, in tmp/name."""
+    package = os.path.join(tmp, name)
     shutil.copytree(os.path.join(FIXTURE, "package"), package)
     make_catalog(os.path.join(package, "drvaudit-hidmouse.cat"), os.path.join(package, "drvaudit-hidmouse.inf"))
+    return package
+
+
+def local_updates(tmp):
+    state = os.path.join(tmp, "state-local")
+    package = signed_mouse_package(tmp, "local-package")
     check(run(state, "catalog", "index", package).returncode == 0, "index the package folder")
     machine = fixture_machine(tmp, "machine")
     snapshot = os.path.join(machine, "snapshot.json")
@@ -246,9 +252,7 @@ def missing_driver_rollback(tmp):
     rollback: the device goes back to no driver (and its Code 28), an undo that fails leaves the
     others undone and says "partly rolled back", and rollback again finishes the job."""
     state = os.path.join(tmp, "state-missing")
-    mouse = os.path.join(tmp, "missing-mouse-package")
-    shutil.copytree(os.path.join(FIXTURE, "package"), mouse)
-    make_catalog(os.path.join(mouse, "drvaudit-hidmouse.cat"), os.path.join(mouse, "drvaudit-hidmouse.inf"))
+    mouse = signed_mouse_package(tmp, "missing-mouse-package")
     display_package(os.path.join(tmp, "missing-display-package"))
     for folder in (mouse, os.path.join(tmp, "missing-display-package")):
         check(run(state, "catalog", "index", folder).returncode == 0, "index %s" % os.path.basename(folder))
@@ -303,9 +307,7 @@ def older_rollback_refused(tmp):
     """Issue 25: rolling back an older operation while a newer one changed the same device is refused
     (the device would silently go back under the newer one, which still says done)."""
     state = os.path.join(tmp, "state-older")
-    v1 = os.path.join(tmp, "older-v1")
-    shutil.copytree(os.path.join(FIXTURE, "package"), v1)
-    make_catalog(os.path.join(v1, "drvaudit-hidmouse.cat"), os.path.join(v1, "drvaudit-hidmouse.inf"))
+    v1 = signed_mouse_package(tmp, "older-v1")
     machine = fixture_machine(tmp, "older-machine")
     check(run(state, "catalog", "index", v1).returncode == 0, "index v1")
     first = run(state, "update", "--root", machine, "--all", "--yes", "--allow-unsigned", "--json")
@@ -345,9 +347,7 @@ def prompt_after_plan(tmp):
     """Issue 25: on a terminal (tmux), the plan is shown first, then the question; answering no
     changes nothing and exits 6 (declined), not the general error 1."""
     state = os.path.join(tmp, "state-prompt")
-    package = os.path.join(tmp, "prompt-package")
-    shutil.copytree(os.path.join(FIXTURE, "package"), package)
-    make_catalog(os.path.join(package, "drvaudit-hidmouse.cat"), os.path.join(package, "drvaudit-hidmouse.inf"))
+    package = signed_mouse_package(tmp, "prompt-package")
     check(run(state, "catalog", "index", package).returncode == 0, "prompt: indexed")
     machine = fixture_machine(tmp, "prompt-machine")
     before = open(os.path.join(machine, "snapshot.json"), "rb").read()
@@ -384,9 +384,7 @@ def dry_run_agrees(tmp):
     the run refuse the same packages with the same words and exit code, and the run changes nothing."""
     def case(label, change, *extra):
         state = os.path.join(tmp, "state-agree-" + label)
-        package = os.path.join(tmp, "agree-" + label)
-        shutil.copytree(os.path.join(FIXTURE, "package"), package)
-        make_catalog(os.path.join(package, "drvaudit-hidmouse.cat"), os.path.join(package, "drvaudit-hidmouse.inf"))
+        package = signed_mouse_package(tmp, "agree-" + label)
         check(run(state, "catalog", "index", package).returncode == 0, "%s: indexed" % label)
         machine = fixture_machine(tmp, "agree-machine-" + label)
         change(package)

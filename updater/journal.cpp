@@ -98,6 +98,7 @@ Journal::Journal(const std::filesystem::path& file)
 
 std::int64_t Journal::begin(const std::string& kind, const std::string& command, const nlohmann::json& details,
                             const std::vector<PlannedStep>& steps) {
+  refuse_if_interrupted(*this);
   sqlite::Transaction tx(db_);
   db_.prepare("INSERT INTO operations (kind, command, state, started_at, details) VALUES (?, ?, 'running', ?, ?)")
       .bind(1, kind)
@@ -250,6 +251,22 @@ std::vector<Overlap> newer_overlapping(const Journal& journal, const OperationRe
     if (!o.targets.empty()) out.push_back(std::move(o));
   }
   return out;
+}
+
+void refuse_if_interrupted(const Journal& journal) {
+  const auto op = journal.unfinished();
+  if (!op) return;
+  std::string at;
+  for (const auto& s : op->steps) {
+    if (s.state == StepState::started) at = " at step " + std::to_string(s.seq) + " (" + s.description + ")";
+  }
+  const std::string what = op->kind == "update"   ? "run `drvaudit rollback --last` to undo it or `drvaudit update "
+                                                    "--resume` to finish it"
+                           : op->kind == "repair" ? "run `drvaudit repair undo --last` to undo it"
+                                                  : "run `drvaudit rollback --last` to undo it";
+  throw Error("operation " + std::to_string(op->id) + " (" + op->kind + ", started " + op->started_at +
+                  ") was interrupted" + at + ": " + what,
+              ErrorKind::busy);
 }
 
 }  // namespace drvaudit::updater

@@ -76,6 +76,11 @@ class Journal {
   mutable sqlite::Database db_;
 };
 
+// Throws drvaudit::Error (busy) when an operation was interrupted (a kill, a power loss), naming it,
+// the step it stopped at, and the command that finishes or undoes it. Journal::begin calls it, so no
+// kind of operation can start on top of an unfinished one; commands call it early to say so first.
+void refuse_if_interrupted(const Journal& journal);
+
 // The newer operations whose changes are still in effect on something `op` changed (a device's
 // driver, a file): rolling `op` back under them would silently take that device or file back
 // while they still say done, and rolling them back afterwards would fail. Each with the targets.

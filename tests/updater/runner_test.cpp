@@ -5,6 +5,7 @@
 #include <optional>
 #include <set>
 
+#include "common/error.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "updater/journal.hpp"
 #include "updater/runner.hpp"
@@ -253,4 +254,24 @@ TEST_CASE("journal: lists operations newest first and keeps old ones") {
   CHECK(ops[1].command == "one");
   CHECK(journal.last()->id == second);
   CHECK(journal.unfinished()->id == second);
+}
+
+TEST_CASE("journal: no operation of any kind starts while another was interrupted") {
+  drvaudit::test::TempDir dir;
+  FakeSystem system;
+  Journal journal(dir / "journal.db");
+  const auto id = journal.begin("update", "test", {}, plan(system, {"a"}));
+  journal.mark_started(journal.get(id)->steps[0].id, journal.get(id)->steps[0].params);  // then a kill -9
+  for (const char* kind : {"update", "repair", "schedule-install", "schedule-remove"}) {
+    try {
+      journal.begin(kind, "test", {}, plan(system, {"b"}));
+      FAIL("an operation began on top of an interrupted one");
+    } catch (const drvaudit::Error& e) {
+      CHECK(e.kind() == drvaudit::ErrorKind::busy);
+      CHECK_THAT(std::string(e.what()), Catch::Contains("operation " + std::to_string(id)) &&
+                                            Catch::Contains("at step 1") && Catch::Contains("rollback --last"));
+    }
+  }
+  Runner(journal, factory(system)).rollback(id);
+  CHECK_NOTHROW(journal.begin("schedule-install", "test", {}, plan(system, {"b"})));
 }

@@ -76,15 +76,6 @@ ExitCode run_diagnose(const GlobalOptions& globals, const DiagnoseOptions& o) {
   return d.any_problem() ? ExitCode::needs_attention : ExitCode::ok;
 }
 
-void refuse_unfinished(const updater::Journal& journal) {
-  const auto op = journal.unfinished();
-  if (!op) return;
-  const std::string undo = op->kind == kRepairKind ? "drvaudit repair undo --last" : "drvaudit rollback --last";
-  throw Error("operation " + std::to_string(op->id) + " (" + op->kind + ", started " + op->started_at +
-                  ") was interrupted: run `" + undo + "` first",
-              ErrorKind::busy);
-}
-
 ExitCode run_windows_update(const GlobalOptions& globals, const RepairOptions& o) {
   const bool json = o.report.chosen_format() == "json";
   if (o.service_timeout_seconds < 1 || o.service_timeout_seconds > 600)
@@ -95,7 +86,7 @@ ExitCode run_windows_update(const GlobalOptions& globals, const RepairOptions& o
                            " (`drvaudit repair diagnose` checks the clock here)");
   AppContext context(globals);
   // An interrupted operation is finished or undone first: a new repair would journal over it.
-  if (!o.dry_run && journal_present(context)) refuse_unfinished(updater::Journal(journal_file(context)));
+  if (!o.dry_run && journal_present(context)) updater::refuse_if_interrupted(updater::Journal(journal_file(context)));
   auto names = o.steps;
   std::optional<repair::Diagnosis> diagnosis;
   const auto checks = diagnose_options(o.ntp_server, 3, false);
@@ -131,7 +122,7 @@ ExitCode run_windows_update(const GlobalOptions& globals, const RepairOptions& o
   confirm("Run these " + std::to_string(plan.steps.size()) + " steps on " + system->name() + "?", o.yes);
   const auto lock = take_updater_lock(context);
   updater::Journal journal(journal_file(context));
-  refuse_unfinished(journal);
+  updater::refuse_if_interrupted(journal);
   const auto id =
       journal.begin(kRepairKind, globals.command_line, {{"steps", names}, {"ntp_server", server}}, plan.steps);
   updater::Runner runner(journal, repair::repair_step_factory(*system));

@@ -60,21 +60,6 @@ std::unique_ptr<updater::DriverSystem> open_system(const std::optional<std::file
   return root ? updater::open_fixture_system(*root) : updater::open_this_system();
 }
 
-void refuse_interrupted(const updater::Journal& journal) {
-  const auto op = journal.unfinished();
-  if (!op) return;
-  std::string at;
-  for (const auto& s : op->steps) {
-    if (s.state == updater::StepState::started) at = " at step " + std::to_string(s.seq) + " (" + s.description + ")";
-  }
-  throw Error("operation " + std::to_string(op->id) + " (" + op->kind + ", started " + op->started_at +
-                  ") was interrupted" + at +
-                  (op->kind == "update"
-                       ? ": run `drvaudit rollback --last` to undo it or `drvaudit update --resume` to finish it"
-                       : ": run `drvaudit rollback --last` to undo it"),
-              ErrorKind::busy);
-}
-
 ExitCode exit_for(const updater::RunResult& result, bool any_refused) {
   switch (result.state) {
     case updater::OperationState::done:
@@ -176,7 +161,7 @@ ExitCode run_update(const GlobalOptions& globals, const UpdateOptions& options) 
     report.machine = system->name();
     return run_operation(journal, *system, op->id, report, globals, options, false);
   }
-  if (!options.stage_dir) refuse_interrupted(journal);
+  if (!options.stage_dir) updater::refuse_if_interrupted(journal);
 
   // The system comes first: on Linux it says what Linux does instead before any audit work.
   std::unique_ptr<updater::DriverSystem> system;

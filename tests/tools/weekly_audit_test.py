@@ -186,6 +186,8 @@ def systemd_and_cron(drvaudit, tmp):
     p = run(drvaudit, state, "schedule", "install", "--weekly", "SUN", "03:00", "--root", str(root), "--via", "systemd",
             "--dry-run", expect=0)
     check("dry run" in p.stdout and not root.exists(), "install --dry-run shows the plan and writes nothing")
+    check("\\n" not in p.stdout and p.stdout.count("\n") >= 4 and "  1. " in p.stdout,
+          "the plan is lines, never a literal \\n: %r" % p.stdout[:300])
     p = run(drvaudit, state, "schedule", "install", "--weekly", "SUN", "03:00", "--root", str(root), "--via", "systemd",
             expect=2)
     check(p.returncode == 2 and "--yes" in p.stderr and not root.exists(), "without a terminal, install asks for --yes")

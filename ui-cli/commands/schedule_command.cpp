@@ -165,14 +165,16 @@ ExitCode run_install(const GlobalOptions& globals, const InstallOptions& o) {
     require_administrator(std::nullopt, "schedule install", "the system's scheduler (use --user for your own)");
   const schedule::InstallRequest request{when, scheduled_command(context, o.run)};
   const auto steps = scheduler->plan_install(request);
-  std::string plan =
-      "weekly audit on " + std::string(schedule::day_name(when.day)) + " at " + schedule::time_text(when) +
-      " (next: " + schedule::next_run_text(when, std::chrono::system_clock::now()) + "), with " + scheduler->name() +
-      "\nreports (" + text::join(o.run.formats, ", ") + ") in " + report_dir_of(context, o.run).string() +
-      "; history keeps " + std::to_string(o.run.keep) + " runs\n";
+  std::string plan = "weekly audit on " + std::string(schedule::day_name(when.day)) + " at " +
+                     schedule::time_text(when) +
+                     " (next: " + schedule::next_run_text(when, std::chrono::system_clock::now()) + "), with " +
+                     scheduler->name() + "\nreports (" + text::join(o.run.formats, ", ") + ") in " +
+                     text::escape_control(report_dir_of(context, o.run).string()) + "; history keeps " +
+                     std::to_string(o.run.keep) + " runs\n";
   for (std::size_t i = 0; i < steps.size(); ++i)
     plan += "  " + std::to_string(i + 1) + ". " + text::escape_control(steps[i].description) + "\n";
-  std::fputs(text::escape_control(plan).c_str(), stdout);
+  // Each line's text is escaped, never the line breaks: a plan of lines, not one line with "\n" in it.
+  std::fputs(plan.c_str(), stdout);
   if (o.dry_run) {
     std::puts("dry run: nothing was changed");
     return ExitCode::ok;

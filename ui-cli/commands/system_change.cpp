@@ -35,6 +35,7 @@ void require_administrator(const std::optional<std::filesystem::path>& root, con
 
 void confirm(const std::string& question, bool yes) {
   if (yes) return;
+  std::fflush(stdout);  // the plan, printed before, comes before the question
   if (!terminal::is_terminal(stdin))
     throw UsageError(question + " — there is no terminal to ask on: add --yes to go ahead (or --dry-run to look)");
   std::fprintf(stderr, "%s [y/N] ", question.c_str());

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 
 // Reading a file that someone else wrote into a shared folder (a fleet's weekly reports) without
@@ -27,5 +28,11 @@ inline std::string limit_text(const ReadBounds& b) {
 
 // Throws drvaudit::Error naming the file and the rule it breaks.
 std::string read_bounded_file(const std::filesystem::path& file, const ReadBounds& bounds);
+
+// The part both platforms share, once a file is open and checked: reads it through read_some
+// (bytes read into the buffer, 0 at the end; it throws on an error) from its size on disk, refusing
+// growth past the limit and a read past the deadline. common/bounded_read.cpp.
+std::string read_within_bounds(const std::string& name, std::uint64_t size, const ReadBounds& bounds,
+                               const std::function<std::size_t(char* buffer, std::size_t capacity)>& read_some);
 
 }  // namespace drvaudit

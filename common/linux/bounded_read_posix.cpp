@@ -30,29 +30,14 @@ std::string read_bounded_file(const std::filesystem::path& file, const ReadBound
   struct stat st {};
   if (::fstat(in.fd, &st) != 0) throw Error("cannot read " + name + ": " + std::strerror(errno));
   if (!S_ISREG(st.st_mode)) throw Error(name + " is not a regular file (a FIFO, a device or a socket)");
-  if (static_cast<std::uint64_t>(st.st_size) > bounds.max_bytes)
-    throw Error(name + " is " + std::to_string(st.st_size) + " bytes, more than " + limit_text(bounds));
-  const auto deadline = std::chrono::steady_clock::now() + bounds.deadline;
-  std::string out;
-  out.resize(static_cast<std::size_t>(st.st_size) + 1);
-  std::size_t have = 0;
-  for (;;) {
-    if (have == out.size()) {
-      if (out.size() > bounds.max_bytes)
-        throw Error(name + " grew beyond " + limit_text(bounds) + " while it was read");
-      out.resize(std::min<std::size_t>(out.size() * 2, bounds.max_bytes + 1));
+  return read_within_bounds(name, static_cast<std::uint64_t>(st.st_size), bounds, [&](char* buffer, std::size_t n) {
+    for (;;) {
+      const auto got = ::read(in.fd, buffer, n);
+      if (got < 0 && errno == EINTR) continue;
+      if (got < 0) throw Error("cannot read " + name + ": " + std::strerror(errno));
+      return static_cast<std::size_t>(got);
     }
-    const auto n = ::read(in.fd, out.data() + have, out.size() - have);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw Error("cannot read " + name + ": " + std::strerror(errno));
-    if (n == 0) break;
-    have += static_cast<std::size_t>(n);
-    if (have > bounds.max_bytes) throw Error(name + " grew beyond " + limit_text(bounds) + " while it was read");
-    if (std::chrono::steady_clock::now() > deadline)
-      throw Error(name + " could not be read within " + std::to_string(bounds.deadline.count() / 1000) + " s");
-  }
-  out.resize(have);
-  return out;
+  });
 }
 
 }  // namespace drvaudit

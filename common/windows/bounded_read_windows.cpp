@@ -1,5 +1,7 @@
 #include <windows.h>
 
+#include <algorithm>
+
 #include "common/bounded_read.hpp"
 #include "common/error.hpp"
 #include "common/windows/handles.hpp"
@@ -20,29 +22,12 @@ std::string read_bounded_file(const std::filesystem::path& file, const ReadBound
   if ((info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) || GetFileType(in.get()) != FILE_TYPE_DISK)
     throw Error(name + " is not a regular file");
   const std::uint64_t size = (std::uint64_t{info.nFileSizeHigh} << 32) | info.nFileSizeLow;
-  if (size > bounds.max_bytes)
-    throw Error(name + " is " + std::to_string(size) + " bytes, more than " + limit_text(bounds));
-  const auto deadline = std::chrono::steady_clock::now() + bounds.deadline;
-  std::string out(static_cast<std::size_t>(size) + 1, '\0');
-  std::size_t have = 0;
-  for (;;) {
-    if (have == out.size()) {
-      if (out.size() > bounds.max_bytes)
-        throw Error(name + " grew beyond " + limit_text(bounds) + " while it was read");
-      out.resize(std::min<std::size_t>(out.size() * 2, bounds.max_bytes + 1));
-    }
+  return read_within_bounds(name, size, bounds, [&](char* buffer, std::size_t n) {
     DWORD got = 0;
-    const auto want = static_cast<DWORD>(std::min<std::size_t>(out.size() - have, 1 << 24));
-    if (!ReadFile(in.get(), out.data() + have, want, &got, nullptr))
+    if (!ReadFile(in.get(), buffer, static_cast<DWORD>(std::min<std::size_t>(n, 1 << 24)), &got, nullptr))
       throw Error("cannot read " + name + ": " + win::error_message(GetLastError()));
-    if (got == 0) break;
-    have += got;
-    if (have > bounds.max_bytes) throw Error(name + " grew beyond " + limit_text(bounds) + " while it was read");
-    if (std::chrono::steady_clock::now() > deadline)
-      throw Error(name + " could not be read within " + std::to_string(bounds.deadline.count() / 1000) + " s");
-  }
-  out.resize(have);
-  return out;
+    return static_cast<std::size_t>(got);
+  });
 }
 
 }  // namespace drvaudit
